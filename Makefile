@@ -1,0 +1,54 @@
+# Stepscope: `make run` serves the product, `make test` runs every check.
+# Both set up everything they need from this repository's own files.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup system-deps browser-deps lint typecheck pytest bench clean worker
+
+setup: $(STAMP) system-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Debian's graphviz draws the graphs. Install it when `dot` is missing.
+system-deps:
+	@bash scripts/apt-ensure.sh dot graphviz
+
+# Debian's chromium drives the browser tests.
+browser-deps:
+	@bash scripts/apt-ensure.sh chromium chromium
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py bootstrap
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	bash scripts/serve.sh $(HOST) $(PORT)
+
+worker: setup
+	$(BIN)/celery -A config worker --loglevel=info
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup browser-deps
+	$(BIN)/python -m pytest
+
+test: setup browser-deps lint typecheck pytest
+
+bench: setup
+	$(BIN)/python bench/graph_layout.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Amazon States Language: parse, model and validate definitions."""

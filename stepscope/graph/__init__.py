@@ -1,0 +1,1 @@
+"""The state graph: ASL model -> graph model -> DOT -> SVG."""
