@@ -1,0 +1,65 @@
+"""Validate a state machine definition the way AWS's ValidateStateMachineDefinition does.
+
+`validate_text` never raises: text that cannot be parsed gives one INVALID_JSON_DESCRIPTION
+diagnostic with its line and column. Each rule area lives in its own module of this package.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from stepscope.asl.diagnostics import (
+    INVALID_JSON_DESCRIPTION,
+    Diagnostic,
+    ValidationResult,
+)
+from stepscope.asl.source import SourceDocument, SourceError, parse_source
+from stepscope.asl.validation.context import Context
+from stepscope.asl.validation.machine import validate_root
+
+__all__ = ["validate_data", "validate_document", "validate_text"]
+
+
+def validate_text(text: str) -> ValidationResult:
+    """Parse and validate `text`; never raises."""
+    try:
+        document = parse_source(text)
+    except SourceError as problem:
+        return ValidationResult(
+            (
+                Diagnostic(
+                    "ERROR",
+                    INVALID_JSON_DESCRIPTION,
+                    problem.message,
+                    "",
+                    problem.line,
+                    problem.column,
+                ),
+            )
+        )
+    except Exception as problem:  # noqa: BLE001 - any parser failure is a diagnostic, not a crash
+        return ValidationResult(
+            (Diagnostic("ERROR", INVALID_JSON_DESCRIPTION, f"cannot read: {problem}", ""),)
+        )
+    return validate_document(document)
+
+
+def validate_document(document: SourceDocument) -> ValidationResult:
+    """Validate a parsed document, giving each diagnostic the line and column of its location."""
+    context = Context()
+    validate_root(context, document.data, document.duplicate_keys)
+    located = []
+    for diagnostic in context.diagnostics:
+        where = document.position(diagnostic.location)
+        if where is not None:
+            diagnostic = dataclasses.replace(diagnostic, line=where.line, column=where.column)
+        located.append(diagnostic)
+    return ValidationResult(tuple(located))
+
+
+def validate_data(data: Any) -> ValidationResult:
+    """Validate already-parsed data (no positions)."""
+    context = Context()
+    validate_root(context, data, ())
+    return ValidationResult(tuple(context.diagnostics))

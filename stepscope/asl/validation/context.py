@@ -1,0 +1,27 @@
+"""The walk's shared state: collected diagnostics and helpers to add them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from stepscope.asl.diagnostics import SCHEMA_VALIDATION_FAILED, Diagnostic, Severity
+from stepscope.asl.source import escape_pointer_token
+
+
+def child(pointer: str, *tokens: object) -> str:
+    """The JSON pointer of `tokens` below `pointer`."""
+    return pointer + "".join(f"/{escape_pointer_token(token)}" for token in tokens)
+
+
+@dataclass
+class Context:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, severity: Severity, code: str, message: str, location: str) -> None:
+        self.diagnostics.append(Diagnostic(severity, code, message, location))
+
+    def error(self, message: str, location: str, code: str = SCHEMA_VALIDATION_FAILED) -> None:
+        self.add("ERROR", code, message, location)
+
+    def warn(self, code: str, message: str, location: str) -> None:
+        self.add("WARNING", code, message, location)
