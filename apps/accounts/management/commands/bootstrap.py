@@ -1,0 +1,37 @@
+"""First-run set-up: the first administrator and the demo definitions. Safe to run every start."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from apps.accounts.services import first_admin_ensure
+from apps.definitions.services import demo_definitions_load
+
+
+class Command(BaseCommand):
+    help = "Create the first administrator (once) and load the demo definitions."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--no-demo", action="store_true", help="Skip the demo definitions.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        admin = first_admin_ensure(
+            username=os.environ.get("DJANGO_SUPERUSER_USERNAME", ""),
+            password=os.environ.get("DJANGO_SUPERUSER_PASSWORD", ""),
+            email=os.environ.get("DJANGO_SUPERUSER_EMAIL", ""),
+        )
+        if admin is not None and admin.password is not None:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Sign in once as {admin.username!r} with password {admin.password!r} "
+                    "(shown only now; change it after signing in)."
+                )
+            )
+        elif admin is not None:
+            self.stdout.write(f"Created administrator {admin.username!r} from DJANGO_SUPERUSER_*.")
+        if not options["no_demo"]:
+            loaded = demo_definitions_load()
+            self.stdout.write(f"Demo definitions: {loaded.created} new, {loaded.unchanged} unchanged.")

@@ -1,0 +1,7 @@
+"""The Django project: settings from the environment, URLs, ASGI and the Celery app."""
+
+from __future__ import annotations
+
+from config.celery import app as celery_app
+
+__all__ = ["celery_app"]
