@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from apps.definitions.models import Definition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bootstrap_prints_a_one_time_sign_in_line_and_loads_the_demo(monkeypatch):
+    for name in ("DJANGO_SUPERUSER_USERNAME", "DJANGO_SUPERUSER_PASSWORD", "DJANGO_SUPERUSER_EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    out = io.StringIO()
+    call_command("bootstrap", stdout=out)
+    text = out.getvalue()
+    assert "Sign in once as 'admin' with password" in text
+    password = text.split("with password '")[1].split("'")[0]
+    assert authenticate(username="admin", password=password) is not None
+    names = set(Definition.objects.values_list("name", flat=True))
+    assert {"orders", "order-saga", "approval", "order-lines"} <= names
+
+    again = io.StringIO()
+    call_command("bootstrap", stdout=again)
+    assert "Sign in once" not in again.getvalue()
+    assert "0 new" in again.getvalue()
+
+
+def test_bootstrap_honours_superuser_environment(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "root")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "correct-horse-battery")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "root@example.com")
+    out = io.StringIO()
+    call_command("bootstrap", "--no-demo", stdout=out)
+    assert "correct-horse-battery" not in out.getvalue()
+    assert authenticate(username="root", password="correct-horse-battery") is not None
