@@ -1,0 +1,99 @@
+"""Graph model -> DOT text. Every piece of user text goes through ``stepscope.graph.text``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Literal
+
+from stepscope.graph.ids import short_hash
+from stepscope.graph.model import Cluster, Edge, Graph, Node
+from stepscope.graph.styles import CLUSTER_STYLES, EDGE_STYLES, MARKER_STYLES, STATE_STYLES
+from stepscope.graph.text import display_lines, html_escape, quoted
+
+Direction = Literal["TB", "LR"]
+DIRECTIONS: tuple[Direction, ...] = ("TB", "LR")
+FONT = "Helvetica,Arial,sans-serif"
+
+
+def graph_to_dot(graph: Graph, direction: Direction = "TB") -> str:
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
+    lines = [
+        'digraph "stepscope" {',
+        f'  graph [id="stepscope-graph" rankdir={direction} fontname="{FONT}" fontsize=11'
+        " nodesep=0.35 ranksep=0.4 compound=true];",
+        f'  node [fontname="{FONT}" fontsize=12 margin="0.16,0.06" penwidth=1.2];',
+        f'  edge [fontname="{FONT}" fontsize=10 arrowsize=0.7];',
+    ]
+    lines.extend(_block_lines(graph, None, "  "))
+    lines.extend("  " + _edge_statement(edge, index) for index, edge in enumerate(graph.edges))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _block_lines(graph: Graph, cluster_id: str | None, indent: str) -> Iterator[str]:
+    """The nodes and sub-clusters directly inside ``cluster_id`` (the root when None)."""
+    for node in graph.nodes:
+        if node.cluster_id == cluster_id:
+            yield indent + _node_statement(node)
+    for cluster in graph.clusters:
+        if cluster.parent_id == cluster_id:
+            yield from _cluster_lines(graph, cluster, indent)
+
+
+def _cluster_lines(graph: Graph, cluster: Cluster, indent: str) -> Iterator[str]:
+    yield f'{indent}subgraph "{cluster.id}" {{'
+    attributes = dict(CLUSTER_STYLES[cluster.kind])
+    if cluster.distributed:
+        attributes.update(CLUSTER_STYLES["distributed"])
+    attributes["id"] = quoted(cluster.id)
+    attributes["class"] = quoted(f"cluster-{cluster.kind}")
+    attributes["label"] = _html_label([], cluster.label, small=True) if cluster.label else '""'
+    for name, value in attributes.items():
+        yield f"{indent}  {name}={value};"
+    yield from _block_lines(graph, cluster.id, indent + "  ")
+    yield f"{indent}}}"
+
+
+def _node_statement(node: Node) -> str:
+    if node.kind == "state":
+        attributes = dict(STATE_STYLES.get(node.state_type or "", STATE_STYLES["Unknown"]))
+        if node.distributed:
+            attributes["peripheries"] = "2"
+        attributes["label"] = _html_label(display_lines(node.title), "\n".join(node.lines))
+    else:
+        attributes = dict(MARKER_STYLES[node.kind])
+        attributes["label"] = _html_label(display_lines(node.title), "") if node.title else '""'
+    attributes["id"] = quoted(node.id)
+    if node.tooltip:
+        attributes["tooltip"] = quoted(node.tooltip)
+    return f'"{node.id}" [{_attribute_list(attributes)}];'
+
+
+def _edge_statement(edge: Edge, index: int) -> str:
+    attributes = dict(EDGE_STYLES[edge.kind])
+    attributes["id"] = quoted(edge_id(edge, index))
+    if edge.label:
+        attributes["label"] = _html_label([], edge.label, small=False)
+    if edge.tooltip:
+        attributes["tooltip"] = quoted(edge.tooltip)
+    return f'"{edge.source}" -> "{edge.target}" [{_attribute_list(attributes)}];'
+
+
+def edge_id(edge: Edge, index: int) -> str:
+    return f"edge-{index}-{short_hash([edge.source, edge.target, edge.kind])}"
+
+
+def _html_label(title_lines: list[str], detail: str, small: bool = True) -> str:
+    """An HTML-like label: bold title lines, then smaller grey detail lines."""
+    parts = [f"<B>{html_escape(line)}</B>" for line in title_lines]
+    detail_lines = [html_escape(line) for line in detail.split("\n") if line] if detail else []
+    if detail_lines:
+        size = "9" if small else "10"
+        text = "<BR/>".join(detail_lines)
+        parts.append(f'<FONT POINT-SIZE="{size}" COLOR="#4b5563">{text}</FONT>')
+    return "<" + ("<BR/>".join(parts) or " ") + ">"
+
+
+def _attribute_list(attributes: Mapping[str, str]) -> str:
+    return " ".join(f"{name}={value}" for name, value in attributes.items())
