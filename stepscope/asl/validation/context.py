@@ -25,3 +25,12 @@ class Context:
 
     def warn(self, code: str, message: str, location: str) -> None:
         self.add("WARNING", code, message, location)
+
+
+@dataclass
+class Registry:
+    """Names that must be unique across the whole state machine: states and Map labels."""
+
+    state_names: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    depth: int = 0

@@ -1,0 +1,134 @@
+"""JSONata expressions (`{% ... %}`): syntax, and the references Step Functions refuses.
+
+Step Functions gives a JSONata expression no implicit input: a bare field name at the top level
+(`{% orderId %}`) is refused, and `$states.errorOutput` exists only inside a Catch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from jsonata import parser as jsonata_parser
+
+from stepscope.asl.validation.context import Context, child
+from stepscope.asl.validation.values import is_jsonata, jsonata_body
+
+# AST attributes evaluated in the same context as their parent node.
+_SAME_CONTEXT = (
+    "lhs",
+    "rhs",
+    "expressions",
+    "arguments",
+    "procedure",
+    "condition",
+    "then",
+    "_else",
+    "expression",
+    "update",
+    "delete",
+    "pattern",
+)
+# AST attributes evaluated against some other context (a path step, a predicate, a lambda body).
+_OTHER_CONTEXT = (
+    "body",
+    "stages",
+    "predicate",
+    "expr",
+    "terms",
+    "group",
+    "lhs_object",
+    "rhs_object",
+    "rhs_terms",
+    "focus",
+)
+
+
+def jsonata_problems(text: str, *, error_output_allowed: bool) -> list[str]:
+    """What is wrong with the JSONata expression string `text` (which starts with {%)."""
+    body = jsonata_body(text)
+    if not body.strip():
+        return ["The JSONata expression is empty"]
+    try:
+        tree = jsonata_parser.Parser().parse(body)
+    except RecursionError:
+        return ["The JSONata expression is nested too deeply"]
+    except Exception as problem:  # noqa: BLE001 - the library raises several exception types
+        return [f"Invalid JSONata expression: {_describe(problem)}"]
+    return list(_reference_problems(tree, error_output_allowed))
+
+
+def _describe(problem: Exception) -> str:
+    message = str(problem) or type(problem).__name__
+    return message.splitlines()[0][:200]
+
+
+def _reference_problems(tree: Any, error_output_allowed: bool) -> Iterator[str]:
+    pending: list[tuple[Any, bool]] = [(tree, True)]
+    seen = 0
+    while pending and seen < 100_000:
+        node, at_top = pending.pop()
+        seen += 1
+        if isinstance(node, list):
+            pending.extend((item, at_top) for item in node)
+            continue
+        if not hasattr(node, "type"):
+            continue
+        yield from _node_problems(node, at_top, error_output_allowed)
+        pending.extend(_children(node, at_top))
+
+
+def _node_problems(node: Any, at_top: bool, error_output_allowed: bool) -> Iterator[str]:
+    if node.type == "path" and node.steps:
+        first = node.steps[0]
+        if (
+            not error_output_allowed
+            and getattr(first, "type", None) == "variable"
+            and first.value == "states"
+            and len(node.steps) > 1
+            and getattr(node.steps[1], "value", None) == "errorOutput"
+        ):
+            yield "$states.errorOutput is only available in a Catch's Output and Assign"
+    elif node.type == "name" and at_top:
+        yield f"Reference to '{node.value}' at the top level is not supported"
+
+
+def _children(node: Any, at_top: bool) -> Iterator[tuple[Any, bool]]:
+    if node.type == "path" and node.steps:
+        yield node.steps[0], at_top
+        yield from ((step, False) for step in node.steps[1:])
+        for name in _OTHER_CONTEXT:
+            value = getattr(node, name, None)
+            if value is not None:
+                yield value, False
+        return
+    constructor = node.type == "unary" and node.value == "{"
+    for name in _SAME_CONTEXT + (("lhs_object",) if constructor else ()):
+        value = getattr(node, name, None)
+        if value is not None:
+            yield value, at_top
+    for name in _OTHER_CONTEXT:
+        value = getattr(node, name, None)
+        if value is not None and not (constructor and name == "lhs_object"):
+            yield value, False
+
+
+def check_jsonata_strings(
+    context: Context, value: Any, pointer: str, *, error_output_allowed: bool = False
+) -> None:
+    """Check every JSONata expression string inside `value` (objects and arrays included)."""
+    for text, where in _jsonata_strings(value, pointer):
+        for problem in jsonata_problems(text, error_output_allowed=error_output_allowed):
+            context.error(problem, where)
+
+
+def _jsonata_strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    pending: list[tuple[Any, str]] = [(value, pointer)]
+    while pending:
+        current, where = pending.pop()
+        if is_jsonata(current):
+            yield current, where
+        elif isinstance(current, Mapping):
+            pending.extend((item, child(where, key)) for key, item in current.items())
+        elif isinstance(current, list):
+            pending.extend((item, child(where, index)) for index, item in enumerate(current))
