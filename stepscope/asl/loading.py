@@ -88,6 +88,9 @@ def load_definition(text: str, *, choose: str | None = None) -> LoadedDefinition
         template = _yaml_template_or_raise(text, parse_error)
         return _from_template(template, choose)
     if is_template(document.data):
+        if document.format == "yaml":
+            # Read again with the template loader, which keeps YAML timestamps as text.
+            return _from_template(load_template_text(text), choose)
         return _from_template(document.data, choose)
     return _loaded(document, "definition", None)
 

@@ -273,3 +273,24 @@ def test_to_yaml_round_trips_and_stays_readable() -> None:
     assert text.index("StartAt") < text.index("States")
     # The timestamp is quoted, so it reads back as the same string.
     assert isinstance(yaml.safe_load(text)["States"]["C"]["Timestamp"], str)
+
+
+def test_a_yaml_template_keeps_timestamps_as_written() -> None:
+    text = """\
+Resources:
+  Later:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition:
+        StartAt: Wait
+        States:
+          Wait:
+            Type: Wait
+            Timestamp: 2016-03-14T01:59:00Z
+            End: true
+"""
+    loaded = load_definition(text)
+    assert loaded.data == {
+        "StartAt": "Wait",
+        "States": {"Wait": {"Type": "Wait", "Timestamp": "2016-03-14T01:59:00Z", "End": True}},
+    }
