@@ -497,9 +497,14 @@ for _tag in _SHORT_FORMS:
 
 def load_template_text(text: str) -> object:
     """Parse a YAML (or JSON) CloudFormation template. Raises SourceError with line and column."""
-    loader = _TemplateLoader(text)
+    if not isinstance(text, str):
+        raise SourceError("the template must be text")
     try:
-        return loader.get_single_data()
+        loader = _TemplateLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "invalid YAML"
@@ -508,11 +513,25 @@ def load_template_text(text: str) -> object:
         raise SourceError(
             f"not a valid YAML template: {problem}", mark.line + 1, mark.column + 1
         ) from None
+    except yaml.reader.ReaderError as error:
+        line, column = _line_and_column(text, error.position)
+        raise SourceError(
+            f"not a valid YAML template: character {_code_point(error.character)} "
+            "is not allowed in YAML",
+            line,
+            column,
+        ) from None
     except yaml.YAMLError as error:
         raise SourceError(f"not a valid YAML template: {error}") from None
     except RecursionError:
-        raise SourceError(
-            f"the template is nested more than {MAX_YAML_DEPTH} levels deep"
-        ) from None
-    finally:
-        loader.dispose()
+        raise SourceError(f"the template nests deeper than {MAX_YAML_DEPTH} levels") from None
+
+
+def _code_point(character: object) -> str:
+    number = ord(character) if isinstance(character, str) else character
+    return f"U+{number:04X}" if isinstance(number, int) else repr(character)
+
+
+def _line_and_column(text: str, index: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stepscope.asl.source import SourceError
 from stepscope.asl.templates import (
@@ -372,6 +374,7 @@ def test_yaml_sam_template_end_to_end() -> None:
         ("a: 1\nb: !!python/object/apply:os.system [echo]\n", "python/object", 2),
         ("a: 1\nb: [\n", "expected", 3),
         ("a: &x [1, *x]\n", "contains it", 1),
+        ("a: 1\nb: c\x0bd\n", "U+000B", 2),
         ("a: " + "[" * 300 + "]" * 300 + "\n", "deeper than", 1),
     ],
 )
@@ -398,3 +401,35 @@ def test_alias_bomb_is_refused() -> None:
 def test_a_few_aliases_are_fine() -> None:
     data = load_template_text("base: &b {Type: Pass}\nA: *b\nB: *b\n")
     assert data == {"base": {"Type": "Pass"}, "A": {"Type": "Pass"}, "B": {"Type": "Pass"}}
+
+
+_KEYS = st.sampled_from(
+    ["Definition", "DefinitionString", "DefinitionSubstitutions", "Fn::Sub", "Fn::Join", "Ref"]
+    + ["Fn::GetAtt", "Fn::Select", "Fn::FindInMap", "StartAt", "States", "A"]
+) | st.text(max_size=4)
+_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.sampled_from(["${A}", "${!A}", "${AWS::Region}", "{", "A.B"])
+    | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=3),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(properties=_VALUES, parameters=_VALUES)
+def test_any_template_shape_gives_a_machine_or_an_explanation(
+    properties: object, parameters: object
+) -> None:
+    template = {
+        "Parameters": parameters,
+        "Mappings": parameters,
+        "Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": properties}},
+    }
+    (machine,) = find_state_machines(template)
+    assert (machine.definition is None) != (machine.error is None)
+    if machine.definition is not None:
+        json.dumps(machine.definition, allow_nan=False)  # always JSON-ready
