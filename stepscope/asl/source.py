@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 MAX_DEPTH = 200
 """Deepest nesting of objects and arrays accepted (a 1 MiB definition never needs more)."""
 
+MAX_INTEGER_DIGITS = 1000
 MAX_YAML_ALIASES = 1000
 MAX_YAML_EXPANDED_NODES = 500_000
 
@@ -183,6 +184,8 @@ class _JsonScanner:
                 if number in (float("inf"), float("-inf")):
                     raise self.fail("Number out of range", match.start())
                 return number
+            if len(match.group(0)) > MAX_INTEGER_DIGITS:
+                raise self.fail("Number has too many digits", match.start())
             return int(match.group(0))
         for word, literal in _LITERALS.items():
             if self.text.startswith(word, self.index):
@@ -283,6 +286,10 @@ def _parse_yaml(text: str) -> SourceDocument:
         raise SourceError(f"not valid JSON or YAML: {error}") from None
     except RecursionError:
         raise SourceError(f"nesting is deeper than {MAX_DEPTH} levels") from None
+    except (ValueError, OverflowError, TypeError) as error:
+        if isinstance(error, SourceError):
+            raise
+        raise SourceError(f"not valid YAML: {error}") from None
     return SourceDocument(text, data, "yaml", positions, tuple(duplicates))
 
 

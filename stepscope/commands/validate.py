@@ -156,3 +156,14 @@ def _failure(request_id: Any, message: str) -> dict[str, Any]:
             }
         ],
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run `stepscope validate` on its own: `python -m stepscope.commands.validate ...`."""
+    parser = argparse.ArgumentParser(prog="stepscope validate", description=HELP)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,6 +11,7 @@ from typing import Any
 
 from stepscope.asl.diagnostics import (
     INVALID_JSON_DESCRIPTION,
+    MISSING_DESCRIPTION,
     Diagnostic,
     ValidationResult,
 )
@@ -23,6 +24,9 @@ __all__ = ["validate_data", "validate_document", "validate_text"]
 
 def validate_text(text: str) -> ValidationResult:
     """Parse and validate `text`; never raises."""
+    if not isinstance(text, str) or not text.strip(" \t\r\n\ufeff"):
+        message = "The definition is empty" if isinstance(text, str) else "Not a text"
+        return ValidationResult((Diagnostic("ERROR", MISSING_DESCRIPTION, message, ""),))
     try:
         document = parse_source(text)
     except SourceError as problem:

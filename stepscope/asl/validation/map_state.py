@@ -57,8 +57,8 @@ def _check_processor(scope: StateScope) -> None:
         if not is_object(processor):
             scope.error(f"'{name}' must be an object, not {show(processor)}", name)
             continue
-        extra = frozenset({"ProcessorConfig"}) if name == "ItemProcessor" else frozenset()
-        if name == "ItemProcessor" and "ProcessorConfig" in processor:
+        extra = frozenset({"ProcessorConfig"})
+        if "ProcessorConfig" in processor:
             _check_processor_config(scope, processor["ProcessorConfig"], scope.at(name))
         scope.walker.sub_machine(processor, scope.at(name), extra)
 
@@ -133,7 +133,7 @@ def _check_limits(scope: StateScope) -> None:
 
 
 def processor_mode(state: Mapping[str, Any]) -> str:
-    processor = state.get("ItemProcessor")
+    processor = state.get("ItemProcessor", state.get("Iterator"))
     if is_object(processor) and is_object(processor.get("ProcessorConfig")):
         return str(processor["ProcessorConfig"].get("Mode", "INLINE"))
     return "INLINE"

@@ -54,4 +54,6 @@ def show(value: Any) -> str:
     if isinstance(value, str):
         text = repr(value) if len(value) <= 60 else repr(value[:57] + "...")
         return text
-    return type_name(value) if isinstance(value, (Mapping, list)) else str(value).lower()
+    if value is None or isinstance(value, (bool, int, float)):
+        return "null" if value is None else str(value).lower()
+    return type_name(value)
