@@ -86,9 +86,9 @@ def version_states(*, version: DefinitionVersion) -> dict[str, StateDetail]:
             "name": state.name,
             "type": state.type,
             "comment": state.comment or "",
-            "asl": json.dumps(state.raw, indent=2, ensure_ascii=False, default=str),
+            "asl": json.dumps(dict(state.raw), indent=2, ensure_ascii=False, default=str),
         }
-        for state in machine.walk()
+        for state in machine.all_states()
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apps.definitions.helpers import BROKEN
+from tests.apps.definitions.helpers import BROKEN, BROKEN_NEXT_LINE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,13 +32,15 @@ def test_import_broken_definition_and_see_the_node_marked(page, live_server, dja
     assert charge.get_attribute("data-diagnostic") == "error"
     assert "diag-error" in (charge.get_attribute("class") or "")
     assert charge.locator(".diag-badge.error").count() == 1
+    begin = page.locator('#graph [data-state="Begin"]')
+    assert begin.get_attribute("data-diagnostic") is None
     done = page.locator('#graph [data-state="Done"]')
-    assert done.get_attribute("data-diagnostic") is None
+    assert done.get_attribute("data-diagnostic") == "error"  # unreachable
 
     # The diagnostics list names the problem and where it is.
     first = page.locator(".tab-panel[data-panel=diagnostics] .diagnostic").first
     assert "MISSING_TRANSITION_TARGET" in first.inner_text()
-    assert "line 5" in first.inner_text()
+    assert f"line {BROKEN_NEXT_LINE}" in first.inner_text()
 
     # Clicking the diagnostic selects its node and shows that state's ASL.
     first.click()
@@ -46,9 +48,10 @@ def test_import_broken_definition_and_see_the_node_marked(page, live_server, dja
     assert page.locator("#state-name").inner_text() == "Charge"
     assert '"Next": "Nowhere"' in page.locator("#state-asl").inner_text()
 
-    # Clicking another node shows its Comment-less details.
+    # Clicking another node shows its details, and its own diagnostics.
     done.click()
     assert page.locator("#state-name").inner_text() == "Done"
+    assert "not reachable" in page.locator("#state-diagnostics").inner_text()
 
     # Zoom changes only the viewBox: the layout (node positions) is untouched.
     svg = page.locator("#graph svg")

@@ -17,13 +17,15 @@ VALID = machine(
         "Done": {"Type": "Succeed", "Comment": "All paid"},
     }
 )
-# "Charge" points at a state that does not exist.
+# "Charge" points at a state that does not exist, so "Done" is unreachable; "Begin" is fine.
 BROKEN = machine(
     {
+        "Begin": {"Type": "Pass", "Next": "Charge"},
         "Charge": {"Type": "Task", "Resource": LAMBDA, "Next": "Nowhere"},
         "Done": {"Type": "Succeed"},
     }
 )
+BROKEN_NEXT_LINE = BROKEN.splitlines().index('      "Next": "Nowhere"') + 1
 HOSTILE_NAME = '<script>alert("x")</script> & "quotes"'
 HOSTILE = machine({HOSTILE_NAME: {"Type": "Pass", "End": True}})
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.definitions.models import Definition, DefinitionVersion
 from tests.apps.definitions.helpers import (
     BROKEN,
+    BROKEN_NEXT_LINE,
     HOSTILE,
     HOSTILE_NAME,
     TEMPLATE_TWO_MACHINES,
@@ -77,7 +78,7 @@ def test_invalid_definition_is_stored_drawn_and_diagnosed(signed_in):
     assert version.result == "FAIL"
     located = [d for d in version.diagnostics if d["location"].startswith("/States/Charge")]
     assert located and located[0]["code"] == "MISSING_TRANSITION_TARGET"
-    assert located[0]["line"] == 5  # the line of "Next": "Nowhere" in helpers.BROKEN
+    assert located[0]["line"] == BROKEN_NEXT_LINE
     html = signed_in.get(response["Location"]).content.decode()
     assert 'data-state="Charge"' in html
     assert "MISSING_TRANSITION_TARGET" in html
