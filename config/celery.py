@@ -1,4 +1,4 @@
-"""The Celery app. With no REDIS_URL, tasks run in-process (eager), so one command runs everything."""
+"""The Celery app. With no REDIS_URL, tasks run in-process (eager): one command runs everything."""
 
 from __future__ import annotations
 

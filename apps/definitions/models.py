@@ -6,8 +6,6 @@ Identical text adds nothing. Invalid definitions are stored too: people import t
 
 from __future__ import annotations
 
-
-
 from django.conf import settings
 from django.db import models
 
@@ -77,5 +75,3 @@ class RenderedGraph(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} ({self.direction})"
-
-

@@ -82,9 +82,7 @@ def definition_import(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"Imported {version}.")
             else:
                 messages.info(request, f"Nothing changed: this text is already {version}.")
-            return redirect(
-                "definitions:version", pk=version.definition_id, number=version.number
-            )
+            return redirect("definitions:version", pk=version.definition_id, number=version.number)
     return render(request, "definitions/import.html", context, status=400)
 
 

@@ -32,7 +32,10 @@ def database_status() -> ComponentStatus:
 def redis_status() -> ComponentStatus:
     url = settings.REDIS_URL
     if not url:
-        return {"ok": True, "detail": "not configured: embedded mode (in-memory layer, in-process tasks)"}
+        return {
+            "ok": True,
+            "detail": "not configured: embedded mode (in-memory layer, in-process tasks)",
+        }
     import redis
 
     try:

@@ -59,4 +59,6 @@ def test_import_broken_definition_and_see_the_node_marked(page, live_server, dja
     transform_before = charge.locator("polygon, ellipse, path").first.get_attribute("points")
     page.click("button[data-zoom=in]")
     assert svg.get_attribute("viewBox") != before
-    assert charge.locator("polygon, ellipse, path").first.get_attribute("points") == transform_before
+    assert (
+        charge.locator("polygon, ellipse, path").first.get_attribute("points") == transform_before
+    )

@@ -12,7 +12,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_bootstrap_prints_a_one_time_sign_in_line_and_loads_the_demo(monkeypatch):
-    for name in ("DJANGO_SUPERUSER_USERNAME", "DJANGO_SUPERUSER_PASSWORD", "DJANGO_SUPERUSER_EMAIL"):
+    for name in (
+        "DJANGO_SUPERUSER_USERNAME",
+        "DJANGO_SUPERUSER_PASSWORD",
+        "DJANGO_SUPERUSER_EMAIL",
+    ):
         monkeypatch.delenv(name, raising=False)
     out = io.StringIO()
     call_command("bootstrap", stdout=out)

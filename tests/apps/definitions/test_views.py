@@ -10,7 +10,6 @@ from tests.apps.definitions.helpers import (
     BROKEN,
     BROKEN_NEXT_LINE,
     HOSTILE,
-    HOSTILE_NAME,
     TEMPLATE_TWO_MACHINES,
     VALID,
 )
@@ -147,7 +146,12 @@ def test_template_with_two_machines_asks_which_then_imports_it(signed_in):
     assert 'value="First"' in html and 'value="Second"' in html
     response = signed_in.post(
         "/definitions/import/",
-        {"name": "", "text": TEMPLATE_TWO_MACHINES, "choose": "Second", "choices": ["First", "Second"]},
+        {
+            "name": "",
+            "text": TEMPLATE_TWO_MACHINES,
+            "choose": "Second",
+            "choices": ["First", "Second"],
+        },
     )
     assert response.status_code == 302
     version = DefinitionVersion.objects.get()
@@ -172,7 +176,7 @@ def test_reimport_identical_text_adds_nothing_and_changed_text_adds_a_version(si
 
 
 def test_hostile_state_name_is_escaped_everywhere(signed_in):
-    response = import_text(signed_in, HOSTILE, name='<b>bold</b>')
+    response = import_text(signed_in, HOSTILE, name="<b>bold</b>")
     page = signed_in.get(response["Location"]).content.decode()
     assert "<script>alert" not in page
     assert "<b>bold</b>" not in page

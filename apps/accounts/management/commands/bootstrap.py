@@ -34,4 +34,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Created administrator {admin.username!r} from DJANGO_SUPERUSER_*.")
         if not options["no_demo"]:
             loaded = demo_definitions_load()
-            self.stdout.write(f"Demo definitions: {loaded.created} new, {loaded.unchanged} unchanged.")
+            self.stdout.write(
+                f"Demo definitions: {loaded.created} new, {loaded.unchanged} unchanged."
+            )

@@ -29,7 +29,9 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {path}: {error}") from None
         try:
             outcome = definition_import(
-                text=text, name=options["name"] or path.name.split(".")[0], choose=options["machine"]
+                text=text,
+                name=options["name"] or path.name.split(".")[0],
+                choose=options["machine"],
             )
         except TemplateChoiceRequired as error:
             raise CommandError(
@@ -39,7 +41,9 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {error}") from None
         version = outcome.version
         verb = "imported" if outcome.created else "unchanged, already"
-        self.stdout.write(f"{verb} {version} ({version.result}, {len(version.diagnostics)} diagnostics)")
+        self.stdout.write(
+            f"{verb} {version} ({version.result}, {len(version.diagnostics)} diagnostics)"
+        )
         for item in version.diagnostics:
             where = f"line {item['line']}: " if item.get("line") else ""
             self.stdout.write(
