@@ -46,6 +46,7 @@ class Command(BaseCommand):
         )
         for item in version.diagnostics:
             where = f"line {item['line']}: " if item.get("line") else ""
+            pointer = item["location"] or "/"
             self.stdout.write(
-                f"  {where}{item['severity']} {item['code']} {item['message']} (at {item['location'] or '/'})"
+                f"  {where}{item['severity']} {item['code']} {item['message']} (at {pointer})"
             )
