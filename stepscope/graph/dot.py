@@ -86,7 +86,7 @@ def edge_id(edge: Edge, index: int) -> str:
 
 def _html_label(title_lines: list[str], detail: str, small: bool = True) -> str:
     """An HTML-like label: bold title lines, then smaller grey detail lines."""
-    parts = [f"<B>{html_escape(line)}</B>" for line in title_lines]
+    parts = [f"<B>{html_escape(line)}</B>" if line else "&#160;" for line in title_lines]
     detail_lines = [html_escape(line) for line in detail.split("\n") if line] if detail else []
     if detail_lines:
         size = "9" if small else "10"

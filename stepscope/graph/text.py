@@ -19,7 +19,8 @@ def xml_safe(text: str) -> str:
 def html_escape(text: str) -> str:
     """Text for inside a Graphviz HTML-like label (one line: no newlines in ``text``).
 
-    Entities stop ``<``, ``>``, ``&`` and quotes from being markup; backslashes are doubled because
+    Entities stop ``<``, ``>``, ``&`` and quotes from being markup (and brackets, which Graphviz's
+    label lexer can trip on); backslashes are doubled because
     Graphviz expands ``\\N``, ``\\G`` and the like even inside HTML-like labels.
     """
     escaped = (
@@ -29,13 +30,16 @@ def html_escape(text: str) -> str:
         .replace(">", "&gt;")
         .replace('"', "&quot;")
         .replace("'", "&#39;")
+        .replace("[", "&#91;")
+        .replace("]", "&#93;")
     )
     return escaped.replace("\\", "\\\\")
 
 
 def quoted(text: str) -> str:
-    """A DOT double-quoted string whose value, after Graphviz's escape processing, is ``text``."""
-    body = xml_safe(text).replace("\\", "\\\\").replace('"', '\\"')
+    """A DOT double-quoted string whose value, after Graphviz's escape processing, is ``text``
+    (tabs become spaces: XML attribute values would turn them into spaces anyway)."""
+    body = xml_safe(text).replace("\\", "\\\\").replace('"', '\\"').replace("\t", " ")
     body = body.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
     return f'"{body}"'
 
@@ -43,7 +47,7 @@ def quoted(text: str) -> str:
 def display_lines(text: str, width: int = TITLE_WIDTH) -> list[str]:
     """``text`` split at its newlines and wrapped to ``width`` characters for display."""
     lines: list[str] = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for line in xml_safe(text).replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         wrapped = textwrap.wrap(
             line,
             width=width,
