@@ -12,6 +12,7 @@ from typing import Any
 from stepscope.asl.diagnostics import (
     INVALID_JSON_DESCRIPTION,
     MISSING_DESCRIPTION,
+    TOO_DEEPLY_NESTED,
     Diagnostic,
     ValidationResult,
 )
@@ -51,8 +52,7 @@ def validate_text(text: str) -> ValidationResult:
 
 def validate_document(document: SourceDocument) -> ValidationResult:
     """Validate a parsed document, giving each diagnostic the line and column of its location."""
-    context = Context()
-    validate_root(context, document.data, document.duplicate_keys)
+    context = _run_rules(document.data, document.duplicate_keys)
     located = []
     for diagnostic in context.diagnostics:
         where = document.position(diagnostic.location)
@@ -64,6 +64,16 @@ def validate_document(document: SourceDocument) -> ValidationResult:
 
 def validate_data(data: Any) -> ValidationResult:
     """Validate already-parsed data (no positions)."""
+    return ValidationResult(tuple(_run_rules(data, ()).diagnostics))
+
+
+def _run_rules(data: Any, duplicate_keys: tuple[str, ...]) -> Context:
+    """Run every rule; a fault in a rule becomes a diagnostic instead of an exception."""
     context = Context()
-    validate_root(context, data, ())
-    return ValidationResult(tuple(context.diagnostics))
+    try:
+        validate_root(context, data, duplicate_keys)
+    except RecursionError:
+        context.error("The definition is nested too deeply to validate", "", TOO_DEEPLY_NESTED)
+    except Exception as problem:  # noqa: BLE001 - validation must never crash its caller
+        context.error(f"The validator could not check this definition: {problem!r}", "")
+    return context

@@ -38,7 +38,7 @@ def validate_state(walker: MachineWalker, name: str, state: Any, pointer: str) -
     if "Type" not in state:
         context.error(f"State '{name}' is missing the required field 'Type'", pointer)
         return
-    if state_type not in STATE_FIELDS:
+    if not isinstance(state_type, str) or state_type not in STATE_FIELDS:
         choices = ", ".join(STATE_TYPES)
         context.error(f"'Type' must be one of {choices}; not {show(state_type)}", pointer + "/Type")
         return

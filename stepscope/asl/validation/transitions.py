@@ -34,7 +34,10 @@ def outgoing(state: Any, pointer: str) -> Iterator[tuple[str, str, str]]:
 def is_terminal(state: Any) -> bool:
     if not isinstance(state, Mapping):
         return False
-    return state.get("Type") in TERMINAL_TYPES or state.get("End") is True
+    state_type = state.get("Type")
+    return (isinstance(state_type, str) and state_type in TERMINAL_TYPES) or state.get(
+        "End"
+    ) is True
 
 
 def check_transitions(
