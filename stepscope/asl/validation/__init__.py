@@ -12,22 +12,26 @@ from typing import Any
 from stepscope.asl.diagnostics import (
     INVALID_JSON_DESCRIPTION,
     MISSING_DESCRIPTION,
+    SCHEMA_VALIDATION_FAILED,
     TOO_DEEPLY_NESTED,
     Diagnostic,
     ValidationResult,
 )
 from stepscope.asl.source import SourceDocument, SourceError, parse_source
 from stepscope.asl.validation.context import Context
-from stepscope.asl.validation.machine import validate_root
+from stepscope.asl.validation.machine import NOT_AN_OBJECT, validate_root
 
 __all__ = ["validate_data", "validate_document", "validate_text"]
 
 
 def validate_text(text: str) -> ValidationResult:
     """Parse and validate `text`; never raises."""
-    if not isinstance(text, str) or not text.strip(" \t\r\n\ufeff"):
-        message = "The definition is empty" if isinstance(text, str) else "Not a text"
-        return ValidationResult((Diagnostic("ERROR", MISSING_DESCRIPTION, message, ""),))
+    if not isinstance(text, str) or not text:
+        return ValidationResult(
+            (Diagnostic("ERROR", MISSING_DESCRIPTION, "The definition is empty", ""),)
+        )
+    if not text.strip(" \t\r\n\ufeff"):
+        return ValidationResult((Diagnostic("ERROR", SCHEMA_VALIDATION_FAILED, NOT_AN_OBJECT, ""),))
     try:
         document = parse_source(text)
     except SourceError as problem:

@@ -12,8 +12,8 @@ from typing import Any
 
 from stepscope.asl.diagnostics import (
     DUPLICATE_STATE_NAME,
-    INVALID_JSON_DESCRIPTION,
     MISSING_DESCRIPTION,
+    MISSING_TRANSITION_TARGET,
     TOO_DEEPLY_NESTED,
 )
 from stepscope.asl.validation.context import Context, Registry, child
@@ -31,18 +31,18 @@ SUB_MACHINE_FIELDS = frozenset({"Comment", "StartAt", "States"})
 MAX_MACHINE_DEPTH = 40
 """How deeply Parallel and Map states may nest inside one another."""
 
+NOT_AN_OBJECT = "Definition must be a valid JSON object"
+
 _STATES_KEY = re.compile(r"(?:^|/Branches/\d+|/ItemProcessor|/Iterator)/States/[^/]+$")
 
 
 def validate_root(context: Context, data: Any, duplicate_keys: tuple[str, ...]) -> None:
     """Validate a whole definition."""
-    if data is None or data == {} or (isinstance(data, str) and not data.strip()):
-        context.error("The definition is empty", "", MISSING_DESCRIPTION)
+    if data is None:
+        context.error("The definition is empty (null)", "", MISSING_DESCRIPTION)
         return
     if not isinstance(data, Mapping):
-        context.error(
-            f"The definition must be a JSON object, not {show(data)}", "", INVALID_JSON_DESCRIPTION
-        )
+        context.error(f"{NOT_AN_OBJECT}, not {show(data)}", "")
         return
     _report_duplicate_keys(context, duplicate_keys)
     check_object_fields(context, data, ROOT_FIELDS, "", "a state machine")
@@ -97,6 +97,9 @@ def validate_machine(
                 TOO_DEEPLY_NESTED,
             )
             return
+        missing = [name for name in ("States", "StartAt") if name not in machine]
+        if missing:
+            context.error(f"These fields are required: [{', '.join(missing)}]", pointer)
         states = _states_of(context, machine, pointer)
         start_ok = _check_start_at(context, machine, pointer, states)
         for name, state in states.items():
@@ -110,7 +113,6 @@ def validate_machine(
 
 def _states_of(context: Context, machine: Mapping[str, Any], pointer: str) -> dict[str, Any]:
     if "States" not in machine:
-        context.error("The state machine is missing the required field 'States'", pointer)
         return {}
     states = machine["States"]
     if not isinstance(states, Mapping):
@@ -124,10 +126,7 @@ def _states_of(context: Context, machine: Mapping[str, Any], pointer: str) -> di
 def _check_start_at(
     context: Context, machine: Mapping[str, Any], pointer: str, states: Mapping[str, Any]
 ) -> bool:
-    from stepscope.asl.diagnostics import MISSING_TRANSITION_TARGET
-
     if "StartAt" not in machine:
-        context.error("The state machine is missing the required field 'StartAt'", pointer)
         return False
     start = machine["StartAt"]
     where = child(pointer, "StartAt")

@@ -21,19 +21,30 @@ def test_minimal_machine_is_ok() -> None:
     assert_ok(single(PASS_END))
 
 
-@pytest.mark.parametrize("data", [None, {}, ""])
-def test_empty_definition_is_missing_description(data: object) -> None:
-    assert error_codes(data) == {"MISSING_DESCRIPTION"}
+def test_empty_definition_is_missing_description() -> None:
+    assert error_codes(None) == {"MISSING_DESCRIPTION"}
+    assert {d.code for d in validate_text("").errors} == {"MISSING_DESCRIPTION"}
 
 
-@pytest.mark.parametrize("data", [[], "text", 3, True])
+def test_whitespace_only_text_is_not_a_json_object() -> None:
+    # AWS answers SCHEMA_VALIDATION_FAILED "Definition must be a valid JSON object" for " ".
+    (problem,) = validate_text(" \n\t").errors
+    assert problem.code == "SCHEMA_VALIDATION_FAILED"
+    assert problem.message == "Definition must be a valid JSON object"
+
+
+@pytest.mark.parametrize("data", [[], "text", 3, True, ""])
 def test_definition_must_be_an_object(data: object) -> None:
-    assert error_codes(data) == {"INVALID_JSON_DESCRIPTION"}
+    assert error_codes(data) == {"SCHEMA_VALIDATION_FAILED"}
 
 
 def test_missing_start_at_and_states() -> None:
+    (problem,) = validate_data({}).errors
+    assert (problem.code, problem.location) == ("SCHEMA_VALIDATION_FAILED", "")
+    assert problem.message == "These fields are required: [States, StartAt]"
     assert ("SCHEMA_VALIDATION_FAILED", "") in errors({"Comment": "x"})
-    assert "'StartAt'" in validate_data({"States": {"S": PASS_END}}).errors[0].message
+    messages = [d.message for d in validate_data({"States": {"S": PASS_END}}).errors]
+    assert "These fields are required: [StartAt]" in messages
 
 
 def test_start_at_must_name_a_state() -> None:
