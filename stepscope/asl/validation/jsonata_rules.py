@@ -6,6 +6,8 @@ Step Functions gives a JSONata expression no implicit input: a bare field name a
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -44,18 +46,39 @@ _OTHER_CONTEXT = (
 )
 
 
+_LOCAL = threading.local()
+
+
 def jsonata_problems(text: str, *, error_output_allowed: bool) -> list[str]:
     """What is wrong with the JSONata expression string `text` (which starts with {%)."""
-    body = jsonata_body(text)
+    return list(_analyse(jsonata_body(text), error_output_allowed))
+
+
+@functools.lru_cache(maxsize=4096)
+def _analyse(body: str, error_output_allowed: bool) -> tuple[str, ...]:
     if not body.strip():
-        return ["The JSONata expression is empty"]
+        return ("The JSONata expression is empty",)
     try:
-        tree = jsonata_parser.Parser().parse(body)
+        tree = _parse(body)
     except RecursionError:
-        return ["The JSONata expression is nested too deeply"]
+        return ("The JSONata expression is nested too deeply",)
     except Exception as problem:  # noqa: BLE001 - the library raises several exception types
-        return [f"Invalid JSONata expression: {_describe(problem)}"]
-    return list(_reference_problems(tree, error_output_allowed))
+        return (f"Invalid JSONata expression: {_describe(problem)}",)
+    return tuple(_reference_problems(tree, error_output_allowed))
+
+
+def _parse(body: str) -> Any:
+    """Parse with this thread's parser (building one costs more than parsing a short
+    expression); its per-parse state is reset first, and a failed parser is dropped."""
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = jsonata_parser.Parser()
+    _LOCAL.parser = None
+    parser.errors, parser.ancestry = [], []
+    parser.ancestor_label = parser.ancestor_index = 0
+    tree = parser.parse(body)
+    _LOCAL.parser = parser
+    return tree
 
 
 def _describe(problem: Exception) -> str:

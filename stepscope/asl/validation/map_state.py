@@ -3,7 +3,6 @@ ItemBatcher, ResultWriter, concurrency, tolerated failures and Label."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from stepscope.asl.validation.context import child
@@ -130,10 +129,3 @@ def _check_limits(scope: StateScope) -> None:
     for name in ("MaxConcurrency", "ToleratedFailureCount", "ToleratedFailurePercentage"):
         expect_path(context, state, name + "Path", pointer, reference=True)
         check_exclusive(context, state, (name, name + "Path"), pointer)
-
-
-def processor_mode(state: Mapping[str, Any]) -> str:
-    processor = state.get("ItemProcessor", state.get("Iterator"))
-    if is_object(processor) and is_object(processor.get("ProcessorConfig")):
-        return str(processor["ProcessorConfig"].get("Mode", "INLINE"))
-    return "INLINE"

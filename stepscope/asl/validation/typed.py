@@ -14,9 +14,7 @@ from stepscope.asl.validation.values import is_int, is_jsonata, is_number, show
 MAX_SECONDS = 99999999
 """Step Functions' bound on timeouts, intervals and attempts (exclusive)."""
 
-_TIMESTAMP = re.compile(
-    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})", re.IGNORECASE
-)
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 
 
 def is_timestamp(value: Any) -> bool:
