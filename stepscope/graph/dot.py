@@ -1,4 +1,8 @@
-"""Graph model -> DOT text. Every piece of user text goes through ``stepscope.graph.text``."""
+"""Graph model -> DOT text. Every piece of user text goes through ``stepscope.graph.text``.
+
+Tooltips are not given to Graphviz (its escaping of attribute text differs between versions):
+``stepscope.graph.svg`` writes them as SVG ``<title>`` elements instead.
+"""
 
 from __future__ import annotations
 
@@ -76,8 +80,6 @@ def _node_statement(node: Node) -> str:
         attributes = dict(MARKER_STYLES[node.kind])
         attributes["label"] = _html_label(display_lines(node.title), "") if node.title else '""'
     attributes["id"] = quoted(node.id)
-    if node.tooltip:
-        attributes["tooltip"] = quoted(node.tooltip)
     return f'"{node.id}" [{_attribute_list(attributes)}];'
 
 
@@ -86,8 +88,6 @@ def _edge_statement(edge: Edge, index: int) -> str:
     attributes["id"] = quoted(edge_id(edge, index))
     if edge.label:
         attributes["label"] = _html_label([], edge.label, small=False)
-    if edge.tooltip:
-        attributes["tooltip"] = quoted(edge.tooltip)
     return f'"{edge.source}" -> "{edge.target}" [{_attribute_list(attributes)}];'
 
 

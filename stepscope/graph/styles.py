@@ -19,7 +19,9 @@ STATE_STYLES: Mapping[str, Mapping[str, str]] = {
     "Wait": _style(shape="octagon", style="filled", fillcolor="#ede9fe", color="#7c3aed"),
     "Succeed": _style(shape="oval", style="filled", fillcolor="#dcfce7", color="#16a34a"),
     "Fail": _style(shape="doubleoctagon", style="filled", fillcolor="#fee2e2", color="#dc2626"),
-    "Parallel": _style(shape="parallelogram", style="filled", fillcolor="#e0f2fe", color="#0284c7"),
+    "Parallel": _style(
+        shape="polygon", skew="0.15", style="filled", fillcolor="#e0f2fe", color="#0284c7"
+    ),
     "Map": _style(shape="box3d", style="filled", fillcolor="#ccfbf1", color="#0d9488"),
     "Unknown": _style(shape="note", style="filled,dashed", fillcolor="#fff7ed", color="#9a3412"),
 }

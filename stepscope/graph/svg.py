@@ -19,6 +19,7 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
 _G = f"{{{SVG_NS}}}g"
+GRAPH_ID = "stepscope-graph"
 _TITLE = f"{{{SVG_NS}}}title"
 
 
@@ -44,6 +45,8 @@ def decorate_svg(svg_text: str, graph: Graph) -> str:
             _decorate_cluster(group, clusters[element_id])
         elif element_id in edges:
             _decorate_edge(group, edges[element_id])
+        elif element_id == GRAPH_ID:
+            _set_title(group, "")
     return ET.tostring(root, encoding="unicode")
 
 
@@ -62,14 +65,14 @@ def _decorate_node(group: ET.Element, node: Node) -> None:
         )
         if node.distributed:
             group.set("data-distributed", "true")
-        _set_title(group, node.state_name or "")
+        _set_title(group, "\n".join(filter(None, [node.state_name, node.tooltip])))
         return
     group.set("class", f"node marker marker-{node.kind}")
     if node.kind == "missing":
         _set_all(group, {"data-missing": node.state_name or ""})
     elif node.pointer is not None:
         _set_all(group, {"data-block": node.pointer})
-    _set_title(group, node.title)
+    _set_title(group, node.tooltip or node.title)
 
 
 def _decorate_cluster(group: ET.Element, cluster: Cluster) -> None:
@@ -99,7 +102,7 @@ def _set_all(group: ET.Element, attributes: Mapping[str, str]) -> None:
 
 
 def _set_title(group: ET.Element, text: str) -> None:
-    """Graphviz titles hold our internal ids; show the human text instead (or nothing)."""
+    """Graphviz titles hold our internal ids; put the human text (the tooltip) there instead."""
     title = group.find(_TITLE)
     if title is None:
         return

@@ -122,9 +122,6 @@ def test_names_made_of_special_characters_render_exactly(names: list[str]) -> No
     check_rendering(names)
 
 
-XLINK_TITLE = "{http://www.w3.org/1999/xlink}title"
-
-
 def rendered_tooltips_and_edge_labels(text: str) -> tuple[list[str], list[str]]:
     machine = build_state_machine(
         {
@@ -142,7 +139,7 @@ def rendered_tooltips_and_edge_labels(text: str) -> tuple[list[str], list[str]]:
         }
     )
     root = ET.fromstring(render_svg(machine))
-    titles = [a.get(XLINK_TITLE) or "" for a in root.iter(f"{SVG}a")]
+    titles = [title.text or "" for title in root.iter(f"{SVG}title")]
     labels = [
         "".join(t.text or "" for t in g.iter(f"{SVG}text"))
         for g in root.iter(f"{SVG}g")
@@ -155,8 +152,8 @@ def rendered_tooltips_and_edge_labels(text: str) -> tuple[list[str], list[str]]:
 @given(SPECIAL)
 def test_comments_and_rule_text_round_trip_into_tooltips_and_labels(text: str) -> None:
     titles, labels = rendered_tooltips_and_edge_labels(text)
-    expected = xml_safe(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    assert expected in titles
+    # XML parsers (and browsers) read a carriage return in text as a line feed.
+    assert "C\n" + xml_safe(text).replace("\r\n", "\n").replace("\r", "\n") in titles
     assert len(labels) == 1
     condition = shorten(" ".join(xml_safe(text).split()) or "(empty)")
     assert "".join(labels[0].split()) == "".join(condition.split())

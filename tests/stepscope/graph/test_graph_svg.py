@@ -157,3 +157,31 @@ def test_dot_failure_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(graphviz, "pipe", broken)
     with pytest.raises(GraphRenderError, match="syntax error in line 3"):
         render_svg(machine())
+
+
+def test_node_tooltips_hold_name_comment_and_retry_details() -> None:
+    data = {
+        "StartAt": "Pay",
+        "States": {
+            "Pay": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Comment": "Charges the card",
+                "Retry": [{"ErrorEquals": ["States.TaskFailed"], "MaxAttempts": 4}],
+                "End": True,
+            }
+        },
+    }
+    root = ET.fromstring(render_svg(build_state_machine(data)))
+    (pay,) = [g for g in root.iter(f"{SVG}g") if g.get("data-state") == "Pay"]
+    title = pay.find(f"{SVG}title")
+    assert title is not None and title.text is not None
+    assert title.text.split("\n") == [
+        "Pay",
+        "Charges the card",
+        "Retry States.TaskFailed: up to 4 attempts, first after 1s, backoff ×2",
+    ]
+    texts = "".join(t.text or "" for t in pay.iter(f"{SVG}text"))
+    assert "↻ ×4" in texts
+    graph_group = root.find(f"{SVG}g")
+    assert graph_group is not None and graph_group.find(f"{SVG}title") is None
