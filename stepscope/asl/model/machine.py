@@ -6,7 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from stepscope.asl.model.base import QueryLanguage, State, StatePath, StatesBlock
+from stepscope.asl.model.base import Catcher, QueryLanguage, State, StatePath, StatesBlock
+from stepscope.asl.model.rules import ChoiceRule
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,6 +27,15 @@ class StateMachine(StatesBlock):
 
     def all_states(self) -> tuple[State, ...]:
         return tuple(state for state, _ in self.walk())
+
+    def assigned_variables(self) -> tuple[str, ...]:
+        """Every variable name assigned anywhere (state, Catch and Choice rule ``Assign``), in
+        first-seen order."""
+        names: dict[str, None] = {}
+        for state, _ in self.walk():
+            for assign in _assign_blocks(state):
+                names.update(dict.fromkeys(assign))
+        return tuple(names)
 
     @cached_property
     def _by_pointer(self) -> Mapping[str, State]:
@@ -52,3 +62,14 @@ class StateMachine(StatesBlock):
                 return found
             candidate = candidate.rpartition("/")[0]
         return None
+
+
+def _assign_blocks(state: State) -> Iterator[Mapping[str, object]]:
+    if state.assign is not None:
+        yield state.assign
+    for catcher in getattr(state, "catch", ()):
+        if isinstance(catcher, Catcher) and catcher.assign is not None:
+            yield catcher.assign
+    for rule in getattr(state, "choices", ()):
+        if isinstance(rule, ChoiceRule) and rule.assign is not None:
+            yield rule.assign

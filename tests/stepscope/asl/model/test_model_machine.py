@@ -74,3 +74,28 @@ def test_block_lookups_and_transitions() -> None:
     assert fan is not None and fan.transitions() == ("a/b~c",)
     assert machine.state_names() == ("Fan", "a/b~c")
     assert len(machine.all_states()) == 4
+
+
+def test_assigned_variables_from_states_catchers_and_choice_rules() -> None:
+    machine = build_state_machine(
+        {
+            "QueryLanguage": "JSONata",
+            "StartAt": "A",
+            "States": {
+                "A": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke",
+                    "Assign": {"orderId": "{% $states.input.id %}", "total": 0},
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "C", "Assign": {"err": 1}}],
+                    "Next": "C",
+                },
+                "C": {
+                    "Type": "Choice",
+                    "Choices": [{"Condition": "{% true %}", "Next": "D", "Assign": {"total": 2}}],
+                    "Default": "D",
+                },
+                "D": {"Type": "Succeed"},
+            },
+        }
+    )
+    assert machine.assigned_variables() == ("orderId", "total", "err")
