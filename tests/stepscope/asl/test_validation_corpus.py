@@ -21,7 +21,7 @@ KNOWN_FAILURES = Path(__file__).with_name("validation_known_failures.txt")
 
 @pytest.mark.skipif(not RUNNER.is_file(), reason=f"no validation corpus at {RUNNER.parent}")
 def test_validation_corpus_matches_aws_verdicts(corpus_summary: list[str]) -> None:
-    command = f"{shlex.quote(sys.executable)} -m stepscope.commands.validate --batch"
+    command = f"{shlex.quote(sys.executable)} -m stepscope.cli validate --batch"
     completed = subprocess.run(
         [
             sys.executable,
