@@ -6,6 +6,7 @@ Tooltips are not given to Graphviz (its escaping of attribute text differs betwe
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Literal
 
@@ -29,7 +30,7 @@ def graph_to_dot(graph: Graph, direction: Direction = "TB") -> str:
         f'  node [fontname="{FONT}" fontsize=12 margin="0.16,0.06" penwidth=1.2];',
         f'  edge [fontname="{FONT}" fontsize=10 arrowsize=0.7];',
     ]
-    lines.extend(_block_lines(graph, None, "  "))
+    lines.extend(_Layout(graph).block_lines(None, "  "))
     lines.extend("  " + _edge_statement(edge, index) for index, edge in enumerate(graph.edges))
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -46,28 +47,37 @@ def _large_graph_limits(graph: Graph) -> str:
     return " mclimit=0.5 nslimit=4 nslimit1=4"
 
 
-def _block_lines(graph: Graph, cluster_id: str | None, indent: str) -> Iterator[str]:
-    """The nodes and sub-clusters directly inside ``cluster_id`` (the root when None)."""
-    for node in graph.nodes:
-        if node.cluster_id == cluster_id:
+class _Layout:
+    """The graph's nodes and clusters grouped by the cluster that directly contains them."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.nodes: dict[str | None, list[Node]] = defaultdict(list)
+        self.clusters: dict[str | None, list[Cluster]] = defaultdict(list)
+        for node in graph.nodes:
+            self.nodes[node.cluster_id].append(node)
+        for cluster in graph.clusters:
+            self.clusters[cluster.parent_id].append(cluster)
+
+    def block_lines(self, cluster_id: str | None, indent: str) -> Iterator[str]:
+        """The nodes and sub-clusters directly inside ``cluster_id`` (the root when None)."""
+        for node in self.nodes.get(cluster_id, ()):
             yield indent + _node_statement(node)
-    for cluster in graph.clusters:
-        if cluster.parent_id == cluster_id:
-            yield from _cluster_lines(graph, cluster, indent)
+        for cluster in self.clusters.get(cluster_id, ()):
+            yield from self.cluster_lines(cluster, indent)
 
-
-def _cluster_lines(graph: Graph, cluster: Cluster, indent: str) -> Iterator[str]:
-    yield f'{indent}subgraph "{cluster.id}" {{'
-    attributes = dict(CLUSTER_STYLES[cluster.kind])
-    if cluster.distributed:
-        attributes.update(CLUSTER_STYLES["distributed"])
-    attributes["id"] = quoted(cluster.id)
-    attributes["class"] = quoted(f"cluster-{cluster.kind}")
-    attributes["label"] = _html_label([], cluster.label, small=True) if cluster.label else '""'
-    for name, value in attributes.items():
-        yield f"{indent}  {name}={value};"
-    yield from _block_lines(graph, cluster.id, indent + "  ")
-    yield f"{indent}}}"
+    def cluster_lines(self, cluster: Cluster, indent: str) -> Iterator[str]:
+        yield f'{indent}subgraph "{cluster.id}" {{'
+        attributes = dict(CLUSTER_STYLES[cluster.kind])
+        if cluster.distributed:
+            attributes.update(CLUSTER_STYLES["distributed"])
+        attributes["id"] = quoted(cluster.id)
+        attributes["class"] = quoted(f"cluster-{cluster.kind}")
+        label = _html_label([], cluster.label, small=True) if cluster.label else '""'
+        attributes["label"] = label
+        for name, value in attributes.items():
+            yield f"{indent}  {name}={value};"
+        yield from self.block_lines(cluster.id, indent + "  ")
+        yield f"{indent}}}"
 
 
 def _node_statement(node: Node) -> str:

@@ -15,12 +15,27 @@ def _style(**attributes: str) -> Mapping[str, str]:
 STATE_STYLES: Mapping[str, Mapping[str, str]] = {
     "Task": _style(shape="box", style="rounded,filled", fillcolor="#dbeafe", color="#2563eb"),
     "Pass": _style(shape="box", style="filled", fillcolor="#f3f4f6", color="#6b7280"),
-    "Choice": _style(shape="diamond", style="filled", fillcolor="#fef3c7", color="#d97706"),
-    "Wait": _style(shape="octagon", style="filled", fillcolor="#ede9fe", color="#7c3aed"),
+    "Choice": _style(
+        shape="diamond", margin="0.08,0.03", style="filled", fillcolor="#fef3c7", color="#d97706"
+    ),
+    "Wait": _style(
+        shape="octagon", margin="0.04,0.02", style="filled", fillcolor="#ede9fe", color="#7c3aed"
+    ),
     "Succeed": _style(shape="oval", style="filled", fillcolor="#dcfce7", color="#16a34a"),
-    "Fail": _style(shape="doubleoctagon", style="filled", fillcolor="#fee2e2", color="#dc2626"),
+    "Fail": _style(
+        shape="doubleoctagon",
+        margin="0.04,0.02",
+        style="filled",
+        fillcolor="#fee2e2",
+        color="#dc2626",
+    ),
     "Parallel": _style(
-        shape="polygon", skew="0.15", style="filled", fillcolor="#e0f2fe", color="#0284c7"
+        shape="polygon",
+        skew="0.15",
+        margin="0.04,0.02",
+        style="filled",
+        fillcolor="#e0f2fe",
+        color="#0284c7",
     ),
     "Map": _style(shape="box3d", style="filled", fillcolor="#ccfbf1", color="#0d9488"),
     "Unknown": _style(shape="note", style="filled,dashed", fillcolor="#fff7ed", color="#9a3412"),
