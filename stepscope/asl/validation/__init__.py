@@ -58,8 +58,8 @@ def validate_document(document: SourceDocument) -> ValidationResult:
     """Validate a parsed document, giving each diagnostic the line and column of its location."""
     context = _run_rules(document.data, document.duplicate_keys)
     located = []
-    for diagnostic in context.diagnostics:
-        where = document.position(diagnostic.location)
+    for diagnostic, focus in zip(context.diagnostics, context.focus, strict=True):
+        where = document.position(focus)
         if where is not None:
             diagnostic = dataclasses.replace(diagnostic, line=where.line, column=where.column)
         located.append(diagnostic)

@@ -7,12 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from stepscope.asl.diagnostics import NO_PATH
+from stepscope.asl.validation.fields import unsupported, wrong_language
 from stepscope.asl.validation.jsonata_rules import check_jsonata_strings
 from stepscope.asl.validation.paths import path_problem
 from stepscope.asl.validation.payload import check_assign
 from stepscope.asl.validation.scope import StateScope
 from stepscope.asl.validation.typed import expect_string, is_timestamp
-from stepscope.asl.validation.values import is_number, is_object, show
+from stepscope.asl.validation.values import JSONATA, JSONPATH, is_number, is_object, show
 
 _COMPARISONS = ("Equals", "LessThan", "GreaterThan", "LessThanEquals", "GreaterThanEquals")
 STRING_OPERATORS = frozenset([f"String{c}" for c in _COMPARISONS] + ["StringMatches"])
@@ -57,13 +58,9 @@ def _check_jsonata_rule(scope: StateScope, rule: Mapping[str, Any], where: str) 
     allowed = {"Condition", "Next", "Assign", "Output", "Comment"}
     for name in rule:
         if name in OPERATORS or name in COMBINATORS or name == "Variable":
-            context.error(
-                f"The QueryLanguage is set to 'JSONata', but field '{name}' is only supported "
-                "for the 'JSONPath' QueryLanguage",
-                f"{where}/{name}",
-            )
+            wrong_language(context, name, JSONATA, where)
         elif name not in allowed:
-            context.error(f"Field '{name}' is not supported in a Choice rule", f"{where}/{name}")
+            unsupported(context, name, where)
     _check_rule_next(scope, rule, where)
     if "Condition" not in rule:
         context.error("A JSONata Choice rule must have a 'Condition'", where)
@@ -98,11 +95,7 @@ def _check_top_rule(scope: StateScope, rule: Mapping[str, Any], where: str) -> N
     if "Assign" in rule:
         check_assign(scope.context, rule["Assign"], f"{where}/Assign", jsonata=False)
     if "Output" in rule:
-        scope.context.error(
-            "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for "
-            "the 'JSONata' QueryLanguage",
-            f"{where}/Output",
-        )
+        wrong_language(scope.context, "Output", JSONPATH, where)
     _check_rule(scope, rule, where, top=True, depth=0)
 
 
@@ -115,21 +108,15 @@ def _check_rule(
         return
     for name in rule:
         if name in TOP_LEVEL_ONLY and not top:
-            context.error(
-                f"Field '{name}' is only allowed in a top-level Choice rule", f"{where}/{name}"
-            )
+            context.error(f"Field '{name}' is only allowed in a top-level Choice rule", where)
         elif name == "Condition":
-            context.error(
-                "The QueryLanguage is set to 'JSONPath', but field 'Condition' is only "
-                "supported for the 'JSONata' QueryLanguage",
-                f"{where}/Condition",
-            )
+            wrong_language(context, "Condition", JSONPATH, where)
         elif (
             name not in OPERATORS
             and name not in COMBINATORS
             and name not in ("Variable", "Comment", *TOP_LEVEL_ONLY)
         ):
-            context.error(f"Field '{name}' is not supported in a Choice rule", f"{where}/{name}")
+            unsupported(context, name, where)
     expect_string(context, rule, "Comment", where)
     combinators = [name for name in COMBINATORS if name in rule]
     operators = [name for name in rule if name in OPERATORS]

@@ -15,13 +15,28 @@ def child(pointer: str, *tokens: object) -> str:
 
 @dataclass
 class Context:
+    """Collected diagnostics. `focus[i]` is where diagnostic i's line and column come from:
+    AWS locates some errors at the enclosing object (an unsupported field at its state), while
+    the source position is best taken from the offending member itself."""
+
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    focus: list[str] = field(default_factory=list)
 
-    def add(self, severity: Severity, code: str, message: str, location: str) -> None:
+    def add(
+        self, severity: Severity, code: str, message: str, location: str, focus: str | None = None
+    ) -> None:
         self.diagnostics.append(Diagnostic(severity, code, message, location))
+        self.focus.append(location if focus is None else focus)
 
-    def error(self, message: str, location: str, code: str = SCHEMA_VALIDATION_FAILED) -> None:
-        self.add("ERROR", code, message, location)
+    def error(
+        self,
+        message: str,
+        location: str,
+        code: str = SCHEMA_VALIDATION_FAILED,
+        *,
+        focus: str | None = None,
+    ) -> None:
+        self.add("ERROR", code, message, location, focus)
 
     def warn(self, code: str, message: str, location: str) -> None:
         self.add("WARNING", code, message, location)

@@ -88,25 +88,34 @@ def check_fields(
         if name in COMMON or name in both or name in own:
             continue
         if name in other:
-            other_language = JSONATA if language == JSONPATH else JSONPATH
-            context.error(
-                f"The QueryLanguage is set to '{language}', but field '{name}' is only "
-                f"supported for the '{other_language}' QueryLanguage",
-                child(pointer, name),
-            )
+            wrong_language(context, str(name), language, pointer)
         else:
-            context.error(
-                f"Field '{name}' is not supported by {state_type} states", child(pointer, name)
-            )
+            unsupported(context, str(name), pointer)
+
+
+def unsupported(context: Context, name: str, owner: str) -> None:
+    """AWS reports an unknown field at the object that holds it."""
+    context.error(f"Field '{name}' is not supported", owner, focus=child(owner, name))
+
+
+def wrong_language(context: Context, name: str, language: str, owner: str) -> None:
+    """A field of the other query language, reported at the object that holds it."""
+    other = JSONATA if language == JSONPATH else JSONPATH
+    context.error(
+        f"The QueryLanguage is set to '{language}', but field '{name}' is only supported "
+        f"for the '{other}' QueryLanguage",
+        owner,
+        focus=child(owner, name),
+    )
 
 
 def check_object_fields(
-    context: Context, value: Mapping[str, Any], allowed: frozenset[str], pointer: str, what: str
+    context: Context, value: Mapping[str, Any], allowed: frozenset[str], pointer: str
 ) -> None:
     """Report fields of a nested object (a Retrier, a Catcher, an ItemReader...) not allowed."""
     for name in value:
         if name not in allowed:
-            context.error(f"Field '{name}' is not supported in {what}", child(pointer, str(name)))
+            unsupported(context, str(name), pointer)
 
 
 def check_exclusive(

@@ -45,7 +45,7 @@ def validate_root(context: Context, data: Any, duplicate_keys: tuple[str, ...]) 
         context.error(f"{NOT_AN_OBJECT}, not {show(data)}", "")
         return
     _report_duplicate_keys(context, duplicate_keys)
-    check_object_fields(context, data, ROOT_FIELDS, "", "a state machine")
+    check_object_fields(context, data, ROOT_FIELDS, "")
     language = _machine_language(context, data)
     expect_string(context, data, "Comment", "")
     if "Version" in data and data["Version"] != "1.0":
@@ -84,9 +84,7 @@ def validate_machine(
     """Validate one (sub-)state machine: its fields, each state, and its transitions."""
     context = walker.context
     if pointer:
-        check_object_fields(
-            context, machine, SUB_MACHINE_FIELDS | extra_fields, pointer, "a state machine"
-        )
+        check_object_fields(context, machine, SUB_MACHINE_FIELDS | extra_fields, pointer)
         expect_string(context, machine, "Comment", pointer)
     walker.registry.depth += 1
     try:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from stepscope.asl.validation.context import child
-from stepscope.asl.validation.fields import check_exclusive
+from stepscope.asl.validation.fields import check_exclusive, unsupported, wrong_language
 from stepscope.asl.validation.jsonata_rules import check_jsonata_strings
 from stepscope.asl.validation.payload import check_jsonpath_template
 from stepscope.asl.validation.resources import check_resource
@@ -33,20 +33,16 @@ WRITER_CONFIG_FIELDS = frozenset({"OutputType", "Transformation"})
 
 
 def _check_part_fields(
-    scope: StateScope, part: Mapping[str, Any], where: str, what: str, extra: frozenset[str]
+    scope: StateScope, part: Mapping[str, Any], where: str, extra: frozenset[str]
 ) -> None:
     allowed = {"Resource", "Parameters", "Arguments"} | extra
     for name in part:
         if name in ("Parameters", "Arguments"):
             own = "Arguments" if scope.jsonata else "Parameters"
             if name != own:
-                scope.context.error(
-                    f"The QueryLanguage is set to '{scope.language}', but field '{name}' is not "
-                    f"supported in its {what}",
-                    child(where, name),
-                )
+                wrong_language(scope.context, name, scope.language, where)
         elif name not in allowed:
-            scope.context.error(f"Field '{name}' is not supported in {what}", child(where, name))
+            unsupported(scope.context, name, where)
     if "Resource" in part:
         check_resource(scope.context, part["Resource"], child(where, "Resource"))
     if "Parameters" in part and not scope.jsonata:
@@ -59,7 +55,7 @@ def check_item_reader(scope: StateScope, reader: Any, where: str) -> None:
     if not is_object(reader):
         scope.context.error(f"'ItemReader' must be an object, not {show(reader)}", where)
         return
-    _check_part_fields(scope, reader, where, "ItemReader", frozenset({"ReaderConfig"}))
+    _check_part_fields(scope, reader, where, frozenset({"ReaderConfig"}))
     if "Resource" not in reader:
         scope.context.error("ItemReader is missing the required field 'Resource'", where)
     if "ReaderConfig" in reader:
@@ -73,7 +69,7 @@ def _check_reader_config(scope: StateScope, config: Any, where: str) -> None:
         return
     for name in config:
         if name not in READER_CONFIG_FIELDS:
-            context.error(f"Field '{name}' is not supported in ReaderConfig", child(where, name))
+            unsupported(context, name, where)
     _check_enum(scope, config, "InputType", INPUT_TYPES, where)
     _check_enum(scope, config, "CSVHeaderLocation", HEADER_LOCATIONS, where)
     _check_enum(scope, config, "CSVDelimiter", CSV_DELIMITERS, where)
@@ -108,7 +104,7 @@ def check_item_batcher(scope: StateScope, batcher: Any, where: str) -> None:
         allowed |= {"MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"}
     for name in batcher:
         if name not in allowed:
-            context.error(f"Field '{name}' is not supported in ItemBatcher", child(where, name))
+            unsupported(context, name, where)
     expect_int(context, batcher, "MaxItemsPerBatch", where, low=1, jsonata=scope.jsonata)
     expect_int(
         context,
@@ -137,7 +133,7 @@ def check_result_writer(scope: StateScope, writer: Any, where: str) -> None:
     if not is_object(writer):
         context.error(f"'ResultWriter' must be an object, not {show(writer)}", where)
         return
-    _check_part_fields(scope, writer, where, "ResultWriter", frozenset({"WriterConfig"}))
+    _check_part_fields(scope, writer, where, frozenset({"WriterConfig"}))
     if "Resource" not in writer and "WriterConfig" not in writer:
         context.error("ResultWriter is missing the required field 'Resource'", where)
     if "WriterConfig" in writer:
@@ -147,7 +143,4 @@ def check_result_writer(scope: StateScope, writer: Any, where: str) -> None:
             return
         for name in config:
             if name not in WRITER_CONFIG_FIELDS:
-                context.error(
-                    f"Field '{name}' is not supported in WriterConfig",
-                    child(where, "WriterConfig", name),
-                )
+                unsupported(context, name, child(where, "WriterConfig"))

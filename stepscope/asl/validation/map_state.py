@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from stepscope.asl.validation.context import child
-from stepscope.asl.validation.fields import check_exclusive
+from stepscope.asl.validation.fields import check_exclusive, unsupported
 from stepscope.asl.validation.jsonata_rules import check_jsonata_strings
 from stepscope.asl.validation.map_parts import (
     check_item_batcher,
@@ -70,7 +70,7 @@ def _check_processor_config(scope: StateScope, config: Any, processor_pointer: s
         return
     for name in config:
         if name not in ("Mode", "ExecutionType"):
-            context.error(f"Field '{name}' is not supported in ProcessorConfig", child(where, name))
+            unsupported(context, name, where)
     mode = config.get("Mode", "INLINE")
     if mode not in MODES:
         context.error(

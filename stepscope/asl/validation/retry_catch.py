@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from stepscope.asl.validation.fields import check_object_fields
+from stepscope.asl.validation.fields import check_object_fields, wrong_language
 from stepscope.asl.validation.jsonata_rules import check_jsonata_strings
 from stepscope.asl.validation.payload import check_assign
 from stepscope.asl.validation.scope import StateScope
@@ -93,7 +93,7 @@ def _check_error_equals(scope: StateScope, entry: Mapping[str, Any], where: str)
 
 def _check_retrier(scope: StateScope, retrier: Mapping[str, Any], index: int) -> None:
     context, where = scope.context, scope.at("Retry", index)
-    check_object_fields(context, retrier, RETRIER_FIELDS, where, "a Retrier")
+    check_object_fields(context, retrier, RETRIER_FIELDS, where)
     _check_error_equals(scope, retrier, where)
     expect_int(context, retrier, "IntervalSeconds", where, low=1, below=MAX_SECONDS)
     expect_int(context, retrier, "MaxAttempts", where, low=0, below=MAX_SECONDS)
@@ -119,12 +119,8 @@ def _check_catcher(scope: StateScope, catcher: Mapping[str, Any], index: int) ->
     other = CATCHER_JSONPATH if scope.jsonata else CATCHER_JSONATA
     for name in catcher:
         if name in other:
-            context.error(
-                f"The QueryLanguage is set to '{scope.language}', but field '{name}' is not "
-                "supported in its Catchers",
-                f"{where}/{name}",
-            )
-    check_object_fields(context, catcher, CATCHER_COMMON | own | other, where, "a Catcher")
+            wrong_language(context, name, scope.language, where)
+    check_object_fields(context, catcher, CATCHER_COMMON | own | other, where)
     _check_error_equals(scope, catcher, where)
     if "Next" not in catcher:
         context.error("Missing required field 'Next'", where)

@@ -47,3 +47,13 @@ def assert_fails_at(definition: Any, location: str, code: str = "SCHEMA_VALIDATI
 
 LAMBDA = "arn:aws:lambda:us-east-1:123456789012:function:Process"
 INVOKE = "arn:aws:states:::lambda:invoke"
+
+
+def assert_field_refused(definition: Any, owner: str, field: str) -> None:
+    """AWS reports an unsupported (or wrong-language) field at the object holding it."""
+    found = [
+        d
+        for d in check(definition).errors
+        if d.location == owner and f"field '{field.lower()}'" in d.message.lower()
+    ]
+    assert found, [d.to_json() for d in check(definition).diagnostics]

@@ -7,6 +7,7 @@ import pytest
 from tests.stepscope.asl.validation.helpers import (
     INVOKE,
     assert_fails_at,
+    assert_field_refused,
     assert_ok,
     messages,
     single,
@@ -36,7 +37,7 @@ TASK = {"Type": "Task", "Resource": INVOKE, "End": True}
     ],
 )
 def test_field_not_supported_by_state_type(state: dict[str, object], field: str) -> None:
-    assert_fails_at(single(state), f"/States/S/{field}")
+    assert_field_refused(single(state), "/States/S", field)
     assert f"Field '{field}' is not supported" in messages(single(state))
 
 
@@ -46,13 +47,13 @@ def test_choice_has_no_next_or_end() -> None:
         "Choices": [{"Variable": "$.a", "IsNull": True, "Next": "S"}],
         "Next": "S",
     }
-    assert_fails_at(single(choice), "/States/S/Next")
+    assert_field_refused(single(choice), "/States/S", "Next")
 
 
 @pytest.mark.parametrize("field", ["Output", "Arguments"])
 def test_jsonata_fields_in_a_jsonpath_state(field: str) -> None:
     definition = single({**TASK, field: {}})
-    assert_fails_at(definition, f"/States/S/{field}")
+    assert_field_refused(definition, "/States/S", field)
     assert "only supported for the 'JSONata' QueryLanguage" in messages(definition)
 
 
@@ -69,7 +70,7 @@ def test_jsonata_fields_in_a_jsonpath_state(field: str) -> None:
 )
 def test_jsonpath_fields_in_a_jsonata_state(field: str, value: object) -> None:
     definition = single({**TASK, field: value}, QueryLanguage="JSONata")
-    assert_fails_at(definition, f"/States/S/{field}")
+    assert_field_refused(definition, "/States/S", field)
     assert "only supported for the 'JSONPath' QueryLanguage" in messages(definition)
 
 
@@ -94,7 +95,7 @@ def test_states_in_a_map_take_the_machine_language_not_the_maps() -> None:
     assert_ok(single(map_state))
     inner_jsonata = {"Type": "Pass", "Output": "{% $states.input %}", "End": True}
     map_state["ItemProcessor"] = {"StartAt": "Inner", "States": {"Inner": inner_jsonata}}
-    assert_fails_at(single(map_state), "/States/S/ItemProcessor/States/Inner/Output")
+    assert_field_refused(single(map_state), "/States/S/ItemProcessor/States/Inner", "Output")
 
 
 def test_state_query_language_must_be_known() -> None:

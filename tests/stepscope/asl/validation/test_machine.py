@@ -7,6 +7,7 @@ import pytest
 from stepscope.asl.validation import validate_data, validate_text
 from tests.stepscope.asl.validation.helpers import (
     assert_fails_at,
+    assert_field_refused,
     assert_ok,
     error_codes,
     errors,
@@ -52,7 +53,7 @@ def test_start_at_must_name_a_state() -> None:
 
 
 def test_unknown_top_level_field() -> None:
-    assert_fails_at(single(PASS_END, Foo=1), "/Foo")
+    assert_field_refused(single(PASS_END, Foo=1), "", "Foo")
 
 
 def test_top_level_fields() -> None:
@@ -117,14 +118,16 @@ def test_yaml_definitions_validate_with_positions() -> None:
         "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Bogus: 1\n    End: true\n"
     )
     (problem,) = result.errors
-    assert problem.location == "/States/A/Bogus"
+    # Located like AWS (at the state), positioned at the offending field.
+    assert problem.location == "/States/A"
+    assert "'Bogus'" in problem.message
     assert (problem.line, problem.column) == (5, 5)
 
 
 def test_sub_machine_fields() -> None:
     branch = {"StartAt": "B", "States": {"B": PASS_END}, "Extra": 1}
     definition = single({"Type": "Parallel", "Branches": [branch], "End": True})
-    assert_fails_at(definition, "/States/S/Branches/0/Extra")
+    assert_field_refused(definition, "/States/S/Branches/0", "Extra")
 
 
 def test_deep_nesting_of_parallel_states_is_too_deeply_nested() -> None:

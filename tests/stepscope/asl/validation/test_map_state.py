@@ -6,7 +6,12 @@ from typing import Any
 
 import pytest
 
-from tests.stepscope.asl.validation.helpers import assert_fails_at, assert_ok, single
+from tests.stepscope.asl.validation.helpers import (
+    assert_fails_at,
+    assert_field_refused,
+    assert_ok,
+    single,
+)
 
 S3_GET = "arn:aws:states:::s3:getObject"
 S3_PUT = "arn:aws:states:::s3:putObject"
@@ -70,7 +75,9 @@ def test_processor_config() -> None:
     )
     extra = processor(Mode="INLINE")
     extra["QueryLanguage"] = "JSONata"
-    assert_fails_at(single(map_state(ItemProcessor=extra)), "/States/S/ItemProcessor/QueryLanguage")
+    assert_field_refused(
+        single(map_state(ItemProcessor=extra)), "/States/S/ItemProcessor", "QueryLanguage"
+    )
 
 
 def test_distributed_map_with_reader_batcher_writer() -> None:
@@ -110,11 +117,11 @@ def test_distributed_map_with_reader_batcher_writer() -> None:
             {"ItemReader": {"Resource": S3_GET, "ReaderConfig": {"InputType": "XML"}}},
             "/States/S/ItemReader/ReaderConfig/InputType",
         ),
-        ({"ItemReader": {"Resource": S3_GET, "Arguments": {}}}, "/States/S/ItemReader/Arguments"),
+        ({"ItemReader": {"Resource": S3_GET, "Arguments": {}}}, "/States/S/ItemReader"),
         ({"ResultWriter": {}}, "/States/S/ResultWriter"),
         (
             {"ResultWriter": {"Resource": S3_PUT, "ReaderConfig": {}}},
-            "/States/S/ResultWriter/ReaderConfig",
+            "/States/S/ResultWriter",
         ),
         ({"ItemBatcher": {"MaxItemsPerBatch": 0}}, "/States/S/ItemBatcher/MaxItemsPerBatch"),
         (
@@ -153,5 +160,5 @@ def test_jsonata_map() -> None:
         single(map_state(Items={"bad": 42}), QueryLanguage="JSONata"), "/States/S/Items"
     )
     both = map_state(Items="{% $states.input %}", ItemsPath="$.x")
-    assert_fails_at(single(both, QueryLanguage="JSONata"), "/States/S/ItemsPath")
-    assert_fails_at(single(map_state(Items=[1])), "/States/S/Items")
+    assert_field_refused(single(both, QueryLanguage="JSONata"), "/States/S", "ItemsPath")
+    assert_field_refused(single(map_state(Items=[1])), "/States/S", "Items")

@@ -46,7 +46,7 @@ def test_full_retrier_and_catcher() -> None:
         ({"ErrorEquals": ["A"], "IntervalSeconds": 0}, "/States/T/Retry/0/IntervalSeconds"),
         ({"ErrorEquals": ["A"], "BackoffRate": 0.5}, "/States/T/Retry/0/BackoffRate"),
         ({"ErrorEquals": ["A"], "JitterStrategy": "SAMPLE"}, "/States/T/Retry/0/JitterStrategy"),
-        ({"ErrorEquals": ["A"], "Next": "Done"}, "/States/T/Retry/0/Next"),
+        ({"ErrorEquals": ["A"], "Next": "Done"}, "/States/T/Retry/0"),
         ({"ErrorEquals": ["States.ALL", "A"]}, "/States/T/Retry/0/ErrorEquals"),
     ],
 )
@@ -75,8 +75,8 @@ def test_states_all_must_be_last() -> None:
             [{"ErrorEquals": ["A"], "Next": "Handle", "ResultPath": "x"}],
             "/States/T/Catch/0/ResultPath",
         ),
-        ([{"ErrorEquals": ["A"], "Next": "Handle", "Output": {}}], "/States/T/Catch/0/Output"),
-        ([{"ErrorEquals": ["A"], "Next": "Handle", "Bogus": 1}], "/States/T/Catch/0/Bogus"),
+        ([{"ErrorEquals": ["A"], "Next": "Handle", "Output": {}}], "/States/T/Catch/0"),
+        ([{"ErrorEquals": ["A"], "Next": "Handle", "Bogus": 1}], "/States/T/Catch/0"),
     ],
 )
 def test_bad_catchers(catch: Any, where: str) -> None:

@@ -93,4 +93,4 @@ def test_next_and_end_rules() -> None:
     )
     assert_fails_at(machine({"A": {"Type": "Pass", "End": False}}), "/States/A/End")
     assert_fails_at(machine({"A": {"Type": "Pass", "End": "yes"}}), "/States/A/End")
-    assert_fails_at(machine({"A": {"Type": "Succeed", "End": True}}), "/States/A/End")
+    assert_fails_at(machine({"A": {"Type": "Succeed", "End": True}}), "/States/A")
