@@ -13,6 +13,7 @@ from typing import Any
 
 from jsonata import parser as jsonata_parser
 
+from stepscope.asl.diagnostics import SCHEMA_VALIDATION_FAILED, UNSUPPORTED_JSONATA_EXPRESSION
 from stepscope.asl.validation.context import Context, child
 from stepscope.asl.validation.values import is_jsonata, jsonata_body
 
@@ -49,21 +50,29 @@ _OTHER_CONTEXT = (
 _LOCAL = threading.local()
 
 
+Problem = tuple[str, str]
+"""(diagnostic code, message)."""
+
+
 def jsonata_problems(text: str, *, error_output_allowed: bool) -> list[str]:
     """What is wrong with the JSONata expression string `text` (which starts with {%)."""
-    return list(_analyse(jsonata_body(text), error_output_allowed))
+    return [message for _code, message in jsonata_coded_problems(text, error_output_allowed)]
+
+
+def jsonata_coded_problems(text: str, error_output_allowed: bool) -> tuple[Problem, ...]:
+    return _analyse(jsonata_body(text), error_output_allowed)
 
 
 @functools.lru_cache(maxsize=4096)
-def _analyse(body: str, error_output_allowed: bool) -> tuple[str, ...]:
+def _analyse(body: str, error_output_allowed: bool) -> tuple[Problem, ...]:
     if not body.strip():
-        return ("The JSONata expression is empty",)
+        return ((SCHEMA_VALIDATION_FAILED, "The JSONata expression is empty"),)
     try:
         tree = _parse(body)
     except RecursionError:
-        return ("The JSONata expression is nested too deeply",)
+        return ((SCHEMA_VALIDATION_FAILED, "The JSONata expression is nested too deeply"),)
     except Exception as problem:  # noqa: BLE001 - the library raises several exception types
-        return (f"Invalid JSONata expression: {_describe(problem)}",)
+        return ((SCHEMA_VALIDATION_FAILED, f"Invalid JSONata expression: {_describe(problem)}"),)
     return tuple(_reference_problems(tree, error_output_allowed))
 
 
@@ -86,7 +95,7 @@ def _describe(problem: Exception) -> str:
     return message.splitlines()[0][:200]
 
 
-def _reference_problems(tree: Any, error_output_allowed: bool) -> Iterator[str]:
+def _reference_problems(tree: Any, error_output_allowed: bool) -> Iterator[Problem]:
     pending: list[tuple[Any, bool]] = [(tree, True)]
     seen = 0
     while pending and seen < 100_000:
@@ -101,7 +110,7 @@ def _reference_problems(tree: Any, error_output_allowed: bool) -> Iterator[str]:
         pending.extend(_children(node, at_top))
 
 
-def _node_problems(node: Any, at_top: bool, error_output_allowed: bool) -> Iterator[str]:
+def _node_problems(node: Any, at_top: bool, error_output_allowed: bool) -> Iterator[Problem]:
     if node.type == "path" and node.steps:
         first = node.steps[0]
         if (
@@ -111,9 +120,17 @@ def _node_problems(node: Any, at_top: bool, error_output_allowed: bool) -> Itera
             and len(node.steps) > 1
             and getattr(node.steps[1], "value", None) == "errorOutput"
         ):
-            yield "$states.errorOutput is only available in a Catch's Output and Assign"
+            yield (
+                SCHEMA_VALIDATION_FAILED,
+                "$states.errorOutput is only available in a Catch's Output and Assign",
+            )
     elif node.type == "name" and at_top:
-        yield f"Reference to '{node.value}' at the top level is not supported"
+        # AWS's answer, measured: UNSUPPORTED_JSONATA_EXPRESSION "Reference to 'orderId' at
+        # the top level is not supported."
+        yield (
+            UNSUPPORTED_JSONATA_EXPRESSION,
+            f"Reference to '{node.value}' at the top level is not supported.",
+        )
 
 
 def _children(node: Any, at_top: bool) -> Iterator[tuple[Any, bool]]:
@@ -141,8 +158,8 @@ def check_jsonata_strings(
 ) -> None:
     """Check every JSONata expression string inside `value` (objects and arrays included)."""
     for text, where in _jsonata_strings(value, pointer):
-        for problem in jsonata_problems(text, error_output_allowed=error_output_allowed):
-            context.error(problem, where)
+        for code, message in jsonata_coded_problems(text, error_output_allowed):
+            context.error(message, where, code)
 
 
 def _jsonata_strings(value: Any, pointer: str) -> Iterator[tuple[str, str]]:

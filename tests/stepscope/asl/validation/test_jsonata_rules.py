@@ -96,3 +96,12 @@ def test_numeric_fields_accept_expressions() -> None:
     }
     assert_ok(single(task, QueryLanguage="JSONata"))
     assert_fails_at(single(task), "/States/S/TimeoutSeconds")
+
+
+def test_top_level_reference_has_awss_code() -> None:
+    state = {"Type": "Pass", "Output": {"id": "{% orderId %}"}, "End": True}
+    assert_fails_at(
+        single(state, QueryLanguage="JSONata"),
+        "/States/S/Output/id",
+        "UNSUPPORTED_JSONATA_EXPRESSION",
+    )
