@@ -21,19 +21,11 @@ from stepscope.asl.model import (
     StateMachine,
     StatesBlock,
     SucceedState,
-    TaskState,
     UnknownState,
-    WaitState,
 )
 from stepscope.graph import ids
-from stepscope.graph.labels import (
-    catch_label,
-    describe_rule,
-    retry_line,
-    retry_tooltip,
-    short_resource,
-    shorten,
-)
+from stepscope.graph.details import detail_lines
+from stepscope.graph.labels import catch_label, describe_rule, shorten
 from stepscope.graph.model import Cluster, ClusterKind, Edge, EdgeKind, Graph, Node, NodeKind
 
 
@@ -211,7 +203,7 @@ def _block_cluster(
 
 
 def _state_node(state: State, node_id: str, cluster_id: str | None) -> Node:
-    lines, tooltip_parts = _detail_lines(state)
+    lines, tooltip_parts = detail_lines(state)
     if state.comment:
         tooltip_parts.insert(0, state.comment)
     return Node(
@@ -227,48 +219,3 @@ def _state_node(state: State, node_id: str, cluster_id: str | None) -> Node:
         path=state.path,
         distributed=isinstance(state, MapState) and state.is_distributed,
     )
-
-
-def _detail_lines(state: State) -> tuple[list[str], list[str]]:
-    """The small lines under a state's name and the extra text for its tooltip."""
-    kind = state.type
-    if isinstance(state, UnknownState):
-        kind = f"Unknown type {state.declared_type!r}" if state.declared_type else "No Type"
-    lines = [kind]
-    tooltip: list[str] = []
-    if isinstance(state, TaskState):
-        resource = short_resource(state.resource)
-        if resource:
-            lines[0] = f"Task · {shorten(resource, 40)}"
-    elif isinstance(state, MapState):
-        lines.extend(_map_lines(state))
-    elif isinstance(state, WaitState):
-        lines[0] = f"Wait · {_wait_text(state)}"
-    elif isinstance(state, FailState) and state.error:
-        lines.append(shorten(state.error, 40))
-    if isinstance(state, ExecutingState) and state.retry:
-        lines.append(retry_line(state.retry) or "")
-        tooltip.append(retry_tooltip(state.retry))
-    return lines, tooltip
-
-
-def _map_lines(state: MapState) -> list[str]:
-    lines = []
-    if state.is_distributed:
-        lines.append("DISTRIBUTED")
-    if state.max_concurrency is not None:
-        lines.append(f"max concurrency {state.max_concurrency}")
-    return lines
-
-
-def _wait_text(state: WaitState) -> str:
-    for value, suffix in (
-        (state.seconds, "s"),
-        (state.seconds_path, ""),
-        (state.timestamp, ""),
-        (state.timestamp_path, ""),
-    ):
-        if value is not None:
-            unit = suffix if not isinstance(value, str) else ""
-            return shorten(f"{value}{unit}", 40)
-    return "?"
