@@ -58,10 +58,14 @@ def validate_file(path: Path, out: TextIO, err: TextIO) -> int:
         result = _too_large(len(raw))
     else:
         result = validate_text(raw.decode("utf-8", errors="replace"))
-    for diagnostic in result.diagnostics:
+    for diagnostic in sorted(result.diagnostics, key=_source_order):
         print(format_diagnostic(str(path), diagnostic), file=out)
     print(f"{path}: {result.result}", file=out)
     return 0 if result.ok else 1
+
+
+def _source_order(diagnostic: Diagnostic) -> tuple[int, int]:
+    return (diagnostic.line or 0, diagnostic.column or 0)
 
 
 def format_diagnostic(name: str, diagnostic: Diagnostic) -> str:

@@ -26,14 +26,14 @@ _RESERVED_VARIABLES = {"states"}
 def dynamic_value_problem(value: Any, *, variables: bool = True) -> str | None:
     """Why `value` is not a Path or an intrinsic function call, or None when it is one."""
     if not isinstance(value, str):
-        return f"must be a string holding a path or an intrinsic function, not {show(value)}"
+        return f"must be a JSONPath or an intrinsic function call, not {show(value)}"
     if value.startswith("$"):
         problem = path_problem(value, reference=False, variables=variables)
         return None if problem is None else f"is not a valid JSONPath: {value!r} {problem}"
     if looks_like_intrinsic(value):
         problem = intrinsic_problem(value)
         return None if problem is None else f"is not a valid intrinsic function call: {problem}"
-    return f"{show(value)} is not a valid JSONPath or intrinsic function call"
+    return f"must be a JSONPath or an intrinsic function call, not {show(value)}"
 
 
 def check_jsonpath_template(context: Context, template: Any, pointer: str) -> None:
