@@ -109,3 +109,25 @@ def test_missing_file_and_unknown_suffix_exit_2(
 
 def test_unwritable_output_exits_1(definition: Path, tmp_path: Path) -> None:
     assert main(["render", str(definition), "-o", str(tmp_path / "no" / "dir" / "g.svg")]) == 1
+
+
+def test_template_with_several_machines_needs_machine(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def machine(name: str) -> dict[str, object]:
+        return {
+            "Type": "AWS::StepFunctions::StateMachine",
+            "Properties": {
+                "Definition": {"StartAt": name, "States": {name: {"Type": "Succeed"}}},
+                "RoleArn": "arn:aws:iam::123456789012:role/sfn",
+            },
+        }
+
+    template = {"Resources": {"First": machine("One"), "Second": machine("Two")}}
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    assert main(["render", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "First" in err and "Second" in err and "--machine" in err
+    assert main(["render", str(path), "--machine", "Second"]) == 0
+    assert state_names(capsys.readouterr().out) == {"Two"}
