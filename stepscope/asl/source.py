@@ -51,6 +51,14 @@ class SourceError(ValueError):
         return f"line {self.line}, column {self.column}: {self.message}"
 
 
+class NestingTooDeepError(SourceError):
+    """Objects and arrays nest deeper than MAX_DEPTH."""
+
+
+def _too_deep(line: int | None = None, column: int | None = None) -> NestingTooDeepError:
+    return NestingTooDeepError(f"nesting is deeper than {MAX_DEPTH} levels", line, column)
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     text: str
@@ -167,7 +175,8 @@ class _JsonScanner:
         char = self.peek()
         if char and char in "{[":
             if depth >= MAX_DEPTH:
-                raise self.fail(f"nesting is deeper than {MAX_DEPTH} levels")
+                where = self.position_at(self.index)
+                raise _too_deep(where.line, where.column)
             self.index += 1
             return None, _Frame({} if char == "{" else [], pointer)
         return self.parse_scalar(), None
@@ -285,7 +294,7 @@ def _parse_yaml(text: str) -> SourceDocument:
     except yaml.YAMLError as error:
         raise SourceError(f"not valid JSON or YAML: {error}") from None
     except RecursionError:
-        raise SourceError(f"nesting is deeper than {MAX_DEPTH} levels") from None
+        raise _too_deep() from None
     except (ValueError, OverflowError, TypeError) as error:
         if isinstance(error, SourceError):
             raise
@@ -301,7 +310,10 @@ def _check_yaml_events(text: str) -> None:
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, CollectionStartEvent):
             if len(open_counts) > MAX_DEPTH:
-                raise _yaml_error(f"nesting is deeper than {MAX_DEPTH} levels", event)
+                mark = event.start_mark
+                if mark is None:
+                    raise _too_deep()
+                raise _too_deep(mark.line + 1, mark.column + 1)
             open_counts.append((1, event.anchor))
         elif isinstance(event, CollectionEndEvent):
             count, anchor = open_counts.pop()

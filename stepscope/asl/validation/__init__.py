@@ -17,7 +17,12 @@ from stepscope.asl.diagnostics import (
     Diagnostic,
     ValidationResult,
 )
-from stepscope.asl.source import SourceDocument, SourceError, parse_source
+from stepscope.asl.source import (
+    NestingTooDeepError,
+    SourceDocument,
+    SourceError,
+    parse_source,
+)
 from stepscope.asl.validation.context import Context
 from stepscope.asl.validation.machine import NOT_AN_OBJECT, validate_root
 
@@ -35,11 +40,16 @@ def validate_text(text: str) -> ValidationResult:
     try:
         document = parse_source(text)
     except SourceError as problem:
+        code = (
+            TOO_DEEPLY_NESTED
+            if isinstance(problem, NestingTooDeepError)
+            else INVALID_JSON_DESCRIPTION
+        )
         return ValidationResult(
             (
                 Diagnostic(
                     "ERROR",
-                    INVALID_JSON_DESCRIPTION,
+                    code,
                     problem.message,
                     "",
                     problem.line,

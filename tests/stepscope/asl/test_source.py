@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepscope.asl.source import MAX_DEPTH, Position, SourceError, parse_source
+from stepscope.asl.source import (
+    MAX_DEPTH,
+    NestingTooDeepError,
+    Position,
+    SourceError,
+    parse_source,
+)
 
 DEFINITION = """{
   "StartAt": "A",
@@ -166,3 +172,9 @@ def test_any_text_parses_or_gives_a_source_error(text: str) -> None:
         assert problem.message
     else:
         assert document.format in ("json", "yaml")
+
+
+def test_deep_nesting_error_is_its_own_kind() -> None:
+    with pytest.raises(NestingTooDeepError) as caught:
+        parse_source("[" * (MAX_DEPTH + 1))
+    assert (caught.value.line, caught.value.column) == (1, MAX_DEPTH + 1)

@@ -138,3 +138,9 @@ def test_deep_nesting_of_parallel_states_is_too_deeply_nested() -> None:
             "States": {f"P{level}": {"Type": "Parallel", "Branches": [inner], "End": True}},
         }
     assert "TOO_DEEPLY_NESTED" in error_codes(inner)
+
+
+def test_text_nested_too_deeply() -> None:
+    (problem,) = validate_text('{"a":' * 300 + "1" + "}" * 300).errors
+    assert problem.code == "TOO_DEEPLY_NESTED"
+    assert problem.line == 1
