@@ -35,14 +35,14 @@ def check_choice(scope: StateScope) -> None:
     state = scope.state
     expect_string(scope.context, state, "Default", scope.pointer)
     if "Choices" not in state:
-        scope.error(f"Choice state '{scope.name}' is missing the required field 'Choices'")
+        scope.error("These fields are required: [Choices]")
         return
     choices = state["Choices"]
     if not isinstance(choices, list):
         scope.error(f"'Choices' must be an array, not {show(choices)}", "Choices")
         return
     if not choices:
-        scope.error("'Choices' may not be empty", "Choices")
+        scope.error("Value cannot be empty", "Choices")
     for index, rule in enumerate(choices):
         where = scope.at("Choices", index)
         if not is_object(rule):
@@ -63,7 +63,7 @@ def _check_jsonata_rule(scope: StateScope, rule: Mapping[str, Any], where: str) 
             unsupported(context, name, where)
     _check_rule_next(scope, rule, where)
     if "Condition" not in rule:
-        context.error("A JSONata Choice rule must have a 'Condition'", where)
+        context.error("These fields are required: [Condition]", where)
     else:
         condition = rule["Condition"]
         if isinstance(condition, bool):
@@ -85,7 +85,7 @@ def _check_jsonata_rule(scope: StateScope, rule: Mapping[str, Any], where: str) 
 
 def _check_rule_next(scope: StateScope, rule: Mapping[str, Any], where: str) -> None:
     if "Next" not in rule:
-        scope.context.error("A Choice rule must have a 'Next'", where)
+        scope.context.error("These fields are required: [Next]", where)
     else:
         expect_string(scope.context, rule, "Next", where)
 

@@ -117,7 +117,7 @@ def _states_of(context: Context, machine: Mapping[str, Any], pointer: str) -> di
         context.error(f"'States' must be an object, not {show(states)}", child(pointer, "States"))
         return {}
     if not states:
-        context.error("'States' may not be empty", child(pointer, "States"))
+        context.error("Value cannot be empty", child(pointer, "States"))
     return {str(name): state for name, state in states.items()}
 
 

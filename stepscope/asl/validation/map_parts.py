@@ -57,7 +57,7 @@ def check_item_reader(scope: StateScope, reader: Any, where: str) -> None:
         return
     _check_part_fields(scope, reader, where, frozenset({"ReaderConfig"}))
     if "Resource" not in reader:
-        scope.context.error("ItemReader is missing the required field 'Resource'", where)
+        scope.context.error("These fields are required: [Resource]", where)
     if "ReaderConfig" in reader:
         _check_reader_config(scope, reader["ReaderConfig"], child(where, "ReaderConfig"))
 
@@ -135,7 +135,7 @@ def check_result_writer(scope: StateScope, writer: Any, where: str) -> None:
         return
     _check_part_fields(scope, writer, where, frozenset({"WriterConfig"}))
     if "Resource" not in writer and "WriterConfig" not in writer:
-        context.error("ResultWriter is missing the required field 'Resource'", where)
+        context.error("These fields are required: [Resource]", where)
     if "WriterConfig" in writer:
         config = writer["WriterConfig"]
         if not is_object(config):

@@ -47,7 +47,7 @@ def _check_processor(scope: StateScope) -> None:
     state = scope.state
     present = [name for name in ("ItemProcessor", "Iterator") if name in state]
     if not present:
-        scope.error(f"Map state '{scope.name}' is missing the required field 'ItemProcessor'")
+        scope.error("These fields are required: [ItemProcessor]")
         return
     if len(present) > 1:
         scope.error("Only one of 'ItemProcessor' and 'Iterator' may be given")

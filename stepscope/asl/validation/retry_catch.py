@@ -72,7 +72,7 @@ def _check_all_errors_last(
 
 def _check_error_equals(scope: StateScope, entry: Mapping[str, Any], where: str) -> None:
     if "ErrorEquals" not in entry:
-        scope.context.error("Missing required field 'ErrorEquals'", where)
+        scope.context.error("These fields are required: [ErrorEquals]", where)
         return
     errors = entry["ErrorEquals"]
     pointer = where + "/ErrorEquals"
@@ -80,7 +80,7 @@ def _check_error_equals(scope: StateScope, entry: Mapping[str, Any], where: str)
         scope.context.error(f"'ErrorEquals' must be an array, not {show(errors)}", pointer)
         return
     if not errors:
-        scope.context.error("'ErrorEquals' may not be empty", pointer)
+        scope.context.error("Value cannot be empty", pointer)
         return
     for index, name in enumerate(errors):
         if not isinstance(name, str) or not name:
@@ -123,7 +123,7 @@ def _check_catcher(scope: StateScope, catcher: Mapping[str, Any], index: int) ->
     check_object_fields(context, catcher, CATCHER_COMMON | own | other, where)
     _check_error_equals(scope, catcher, where)
     if "Next" not in catcher:
-        context.error("Missing required field 'Next'", where)
+        context.error("These fields are required: [Next]", where)
     expect_string(context, catcher, "Next", where)
     expect_string(context, catcher, "Comment", where)
     if not scope.jsonata:

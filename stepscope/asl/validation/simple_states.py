@@ -86,13 +86,13 @@ def _check_path_or_intrinsic(scope: StateScope, name: str) -> None:
 def check_parallel(scope: StateScope) -> None:
     state = scope.state
     if "Branches" not in state:
-        scope.error(f"Parallel state '{scope.name}' is missing the required field 'Branches'")
+        scope.error("These fields are required: [Branches]")
     else:
         branches = state["Branches"]
         if not isinstance(branches, list):
             scope.error(f"'Branches' must be an array, not {show(branches)}", "Branches")
         elif not branches:
-            scope.error("'Branches' may not be empty", "Branches")
+            scope.error("Value cannot be empty", "Branches")
         else:
             for index, branch in enumerate(branches):
                 if is_object(branch):

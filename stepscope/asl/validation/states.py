@@ -36,7 +36,7 @@ def validate_state(walker: MachineWalker, name: str, state: Any, pointer: str) -
         return
     state_type = state.get("Type")
     if "Type" not in state:
-        context.error(f"State '{name}' is missing the required field 'Type'", pointer)
+        context.error("These fields are required: [Type]", pointer)
         return
     if not isinstance(state_type, str) or state_type not in STATE_FIELDS:
         choices = ", ".join(STATE_TYPES)

@@ -15,7 +15,7 @@ from stepscope.asl.validation.values import is_int, is_jsonata, is_object, show
 def check_task(scope: StateScope) -> None:
     state = scope.state
     if "Resource" not in state:
-        scope.error(f"Task state '{scope.name}' is missing the required field 'Resource'")
+        scope.error("These fields are required: [Resource]")
     else:
         check_resource(scope.context, state["Resource"], scope.at("Resource"))
     _check_timeouts(scope)

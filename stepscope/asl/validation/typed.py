@@ -113,11 +113,3 @@ def expect_object(context: Context, owner: Mapping[str, Any], name: str, pointer
         context.error(f"'{name}' must be an object, not {show(owner[name])}", child(pointer, name))
         return False
     return True
-
-
-def expect_required(
-    context: Context, owner: Mapping[str, Any], names: tuple[str, ...], pointer: str, what: str
-) -> None:
-    for name in names:
-        if name not in owner:
-            context.error(f"{what} is missing the required field '{name}'", pointer)
