@@ -21,6 +21,8 @@ class Context:
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
+    jsonata_budget: int = 300_000
+    """Characters of JSONata expression text still to be parsed in this definition."""
 
     def add(
         self, severity: Severity, code: str, message: str, location: str, focus: str | None = None

@@ -50,6 +50,10 @@ _OTHER_CONTEXT = (
 _LOCAL = threading.local()
 
 
+MAX_EXPRESSION_CHARS = 50_000
+JSONATA_NOT_CHECKED = "JSONATA_NOT_CHECKED"
+"""Stepscope's own warning code (AWS has none): an expression too large to parse here."""
+
 Problem = tuple[str, str]
 """(diagnostic code, message)."""
 
@@ -156,8 +160,19 @@ def _children(node: Any, at_top: bool) -> Iterator[tuple[Any, bool]]:
 def check_jsonata_strings(
     context: Context, value: Any, pointer: str, *, error_output_allowed: bool = False
 ) -> None:
-    """Check every JSONata expression string inside `value` (objects and arrays included)."""
+    """Check every JSONata expression string inside `value` (objects and arrays included).
+
+    The JSONata parser is slow on huge input, so one definition gets a bounded amount of
+    expression text parsed; an expression past the bound is reported as unchecked."""
     for text, where in _jsonata_strings(value, pointer):
+        if len(text) > MAX_EXPRESSION_CHARS or len(text) > context.jsonata_budget:
+            context.warn(
+                JSONATA_NOT_CHECKED,
+                f"This JSONata expression ({len(text)} characters) is too large to check",
+                where,
+            )
+            continue
+        context.jsonata_budget -= len(text)
         for code, message in jsonata_coded_problems(text, error_output_allowed):
             context.error(message, where, code)
 

@@ -9,6 +9,7 @@ from tests.stepscope.asl.validation.helpers import (
     INVOKE,
     assert_fails_at,
     assert_ok,
+    check,
     machine,
     single,
 )
@@ -105,3 +106,12 @@ def test_top_level_reference_has_awss_code() -> None:
         "/States/S/Output/id",
         "UNSUPPORTED_JSONATA_EXPRESSION",
     )
+
+
+def test_huge_expressions_are_reported_unchecked_not_parsed() -> None:
+    huge = "{% $states.input." + ".".join(["a"] * 40_000) + " %}"
+    result = check(single({"Type": "Pass", "Output": huge, "End": True}, QueryLanguage="JSONata"))
+    assert result.ok
+    assert [(d.code, d.location) for d in result.warnings] == [
+        ("JSONATA_NOT_CHECKED", "/States/S/Output")
+    ]
