@@ -218,11 +218,16 @@ def test_unknown_pages_are_404_not_500(signed_in):
     assert signed_in.get("/definitions/1/v1/download.exe").status_code == 404
 
 
-def test_top_level_array_is_stored_with_an_explanation(signed_in):
-    response = import_text(signed_in, "[1, 2, 3]", name="arr")
-    assert response.status_code in (302, 400)
-    if response.status_code == 302:
-        page = signed_in.get(response["Location"])
-        assert page.status_code == 200
-    else:
-        assert b"error" in response.content.lower()
+@pytest.mark.parametrize("text", ["[1, 2, 3]", '"just a string"', "null"])
+def test_non_object_top_level_is_refused_with_an_explanation(signed_in, text):
+    response = import_text(signed_in, text, name="arr")
+    assert response.status_code == 400
+    assert b"must be a JSON object with StartAt and States" in response.content
+    assert Definition.objects.count() == 0
+
+
+def test_empty_object_is_stored_and_explained(signed_in):
+    response = import_text(signed_in, "{}", name="empty")
+    assert response.status_code == 302
+    page = signed_in.get(response["Location"]).content.decode()
+    assert "SCHEMA_VALIDATION_FAILED" in page
