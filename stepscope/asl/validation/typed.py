@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from stepscope.asl.validation.context import Context, child
@@ -21,9 +22,13 @@ def is_timestamp(value: Any) -> bool:
     """An RFC 3339 date-time such as 2016-03-14T01:59:00Z."""
     if not isinstance(value, str) or not _TIMESTAMP.fullmatch(value):
         return False
-    month, day = int(value[5:7]), int(value[8:10])
-    hour, minute, second = int(value[11:13]), int(value[14:16]), int(value[17:19])
-    return 1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 61
+    leap_second = value[17:19] == "60"  # RFC 3339 allows a leap second; datetime does not
+    text = value[:17] + "59" + value[19:] if leap_second else value
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
 
 
 def expect_string(

@@ -12,7 +12,13 @@ from stepscope.asl.validation.typed import expect_bool, expect_int, expect_path,
 
 @pytest.mark.parametrize(
     "value",
-    ["2016-03-14T01:59:00Z", "2016-03-14T01:59:00.123Z", "2016-03-14T01:59:00+05:30"],
+    [
+        "2016-03-14T01:59:00Z",
+        "2016-03-14T01:59:00.123Z",
+        "2016-03-14T01:59:00+05:30",
+        "2016-12-31T23:59:60Z",
+        "2024-02-29T00:00:00Z",
+    ],
 )
 def test_rfc3339_timestamps(value: str) -> None:
     assert is_timestamp(value)
@@ -25,7 +31,8 @@ def test_rfc3339_timestamps(value: str) -> None:
         "2016-03-14 01:59:00Z",
         "2016-03-14T01:59:00",
         "2016-03-14T01:59:00+0530",
-        "2016-02-30T25:00:00Z",
+        "2016-02-30T10:00:00Z",
+        "2016-03-14T25:00:00Z",
         "2016-13-01T00:00:00Z",
         1458000000,
         None,
