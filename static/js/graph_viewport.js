@@ -49,13 +49,26 @@
     return matrix ? point.matrixTransform(matrix.inverse()) : { x: 0, y: 0 };
   };
 
+  // The element's bounding box in the root SVG's user units (the viewBox's units): graphviz
+  // wraps the drawing in a translated group, so the element's own getBBox() is not enough.
+  GraphViewport.prototype.boxOf = function (element) {
+    var box = element.getBBox();
+    var toRoot = this.svg.getScreenCTM().inverse().multiply(element.getScreenCTM());
+    var corners = [[box.x, box.y], [box.x + box.width, box.y + box.height]].map(function (c) {
+      var point = this.svg.createSVGPoint();
+      point.x = c[0]; point.y = c[1];
+      return point.matrixTransform(toRoot);
+    }, this);
+    return { x: corners[0].x, y: corners[0].y, w: corners[1].x - corners[0].x, h: corners[1].y - corners[0].y };
+  };
+
   // Bring an element of the graph into view without changing the zoom, unless it is off-screen.
   GraphViewport.prototype.reveal = function (element) {
-    var box = element.getBBox(), b = this.box;
-    var inside = box.x >= b.x && box.y >= b.y && box.x + box.width <= b.x + b.w &&
-      box.y + box.height <= b.y + b.h;
+    var box = this.boxOf(element), b = this.box;
+    var inside = box.x >= b.x && box.y >= b.y && box.x + box.w <= b.x + b.w &&
+      box.y + box.h <= b.y + b.h;
     if (inside) return;
-    this.box = { x: box.x + box.width / 2 - b.w / 2, y: box.y + box.height / 2 - b.h / 2, w: b.w, h: b.h };
+    this.box = { x: box.x + box.w / 2 - b.w / 2, y: box.y + box.h / 2 - b.h / 2, w: b.w, h: b.h };
     this.apply();
   };
 

@@ -18,6 +18,20 @@ def sign_in(page, live_server, username: str, password: str) -> None:
     page.wait_for_url(f"{live_server.url}/definitions/")
 
 
+def in_view(page, selector: str) -> bool:
+    """Whether the element's centre is drawn inside the graph's visible area."""
+    return page.evaluate(
+        """(selector) => {
+            const node = document.querySelector(selector).getBoundingClientRect();
+            const view = document.getElementById("graph").getBoundingClientRect();
+            const x = node.left + node.width / 2, y = node.top + node.height / 2;
+            return node.width > 0 && x >= view.left && x <= view.right
+                && y >= view.top && y <= view.bottom;
+        }""",
+        selector,
+    )
+
+
 def test_import_broken_definition_and_see_the_node_marked(page, live_server, django_user_model):
     django_user_model.objects.create_user(username="dev", password="browser-pass-123")
     sign_in(page, live_server, "dev", "browser-pass-123")
@@ -42,9 +56,10 @@ def test_import_broken_definition_and_see_the_node_marked(page, live_server, dja
     assert "MISSING_TRANSITION_TARGET" in first.inner_text()
     assert f"line {BROKEN_NEXT_LINE}" in first.inner_text()
 
-    # Clicking the diagnostic selects its node and shows that state's ASL.
+    # Clicking the diagnostic selects its node, keeps it in view, and shows that state's ASL.
     first.click()
     assert "selected" in (charge.get_attribute("class") or "")
+    assert in_view(page, '#graph [data-state="Charge"]')
     assert page.locator("#state-name").inner_text() == "Charge"
     assert '"Next": "Nowhere"' in page.locator("#state-asl").inner_text()
 
@@ -52,6 +67,15 @@ def test_import_broken_definition_and_see_the_node_marked(page, live_server, dja
     done.click()
     assert page.locator("#state-name").inner_text() == "Done"
     assert "not reachable" in page.locator("#state-diagnostics").inner_text()
+
+    # A state far off-screen is brought into view when its diagnostic is chosen.
+    for _ in range(8):
+        page.click("button[data-zoom=in]")
+    page.click("[role=tab][data-tab=diagnostics]")
+    page.locator(".tab-panel[data-panel=diagnostics] .diagnostic").nth(1).click()
+    assert page.locator("#state-name").inner_text() == "Done"
+    assert in_view(page, '#graph [data-state="Done"]')
+    page.click("button[data-zoom=fit]")
 
     # Zoom changes only the viewBox: the layout (node positions) is untouched.
     svg = page.locator("#graph svg")
