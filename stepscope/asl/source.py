@@ -3,8 +3,8 @@
 JSON is read by a small iterative scanner so that every object key and array item gets its
 line and column, duplicate object keys are noticed (the standard library keeps the last one
 silently), and nesting depth is bounded without ever recursing. Text that does not look like
-JSON is read as YAML with PyYAML's SafeLoader, after a pass over the YAML events that bounds
-nesting depth and the expanded size of aliases ("billion laughs").
+JSON is read as YAML with the bounded safe loader of stepscope.asl.yaml_safe (timestamps stay
+text; depth and alias expansion are bounded).
 """
 
 from __future__ import annotations
@@ -17,15 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import yaml
-from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from stepscope.asl.yaml_safe import BoundedSafeLoader, YamlTooDeepError, yaml_problem
 
 MAX_DEPTH = 200
 """Deepest nesting of objects and arrays accepted (a 1 MiB definition never needs more)."""
 
 MAX_INTEGER_DIGITS = 1000
-MAX_YAML_ALIASES = 1000
-MAX_YAML_EXPANDED_NODES = 500_000
 
 
 @dataclass(frozen=True)
@@ -271,8 +270,7 @@ class _JsonScanner:
 
 def _parse_yaml(text: str) -> SourceDocument:
     try:
-        _check_yaml_events(text)
-        loader = yaml.SafeLoader(text)
+        loader = BoundedSafeLoader(text)
         try:
             node = loader.get_single_node()
             if node is None:
@@ -283,16 +281,12 @@ def _parse_yaml(text: str) -> SourceDocument:
             data = loader.construct_document(node)
         finally:
             loader.dispose()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "invalid YAML"
-        if mark is None:
-            raise SourceError(f"not valid JSON or YAML: {problem}") from None
-        raise SourceError(
-            f"not valid JSON or YAML: {problem}", mark.line + 1, mark.column + 1
-        ) from None
+    except YamlTooDeepError as error:
+        _, line, column = yaml_problem(error, text)
+        raise _too_deep(line, column) from None
     except yaml.YAMLError as error:
-        raise SourceError(f"not valid JSON or YAML: {error}") from None
+        problem, line, column = yaml_problem(error, text)
+        raise SourceError(f"not valid JSON or YAML: {problem}", line, column) from None
     except RecursionError:
         raise _too_deep() from None
     except (ValueError, OverflowError, TypeError) as error:
@@ -300,50 +294,6 @@ def _parse_yaml(text: str) -> SourceDocument:
             raise
         raise SourceError(f"not valid YAML: {error}") from None
     return SourceDocument(text, data, "yaml", positions, tuple(duplicates))
-
-
-def _check_yaml_events(text: str) -> None:
-    """Bound depth and alias expansion before anything is composed or constructed."""
-    sizes: dict[str, int] = {}
-    open_counts: list[tuple[int, str | None]] = [(0, None)]
-    aliases = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, CollectionStartEvent):
-            if len(open_counts) > MAX_DEPTH:
-                mark = event.start_mark
-                if mark is None:
-                    raise _too_deep()
-                raise _too_deep(mark.line + 1, mark.column + 1)
-            open_counts.append((1, event.anchor))
-        elif isinstance(event, CollectionEndEvent):
-            count, anchor = open_counts.pop()
-            _add_yaml_nodes(open_counts, count, event)
-            if anchor is not None:
-                sizes[anchor] = count
-        elif isinstance(event, ScalarEvent):
-            _add_yaml_nodes(open_counts, 1, event)
-            if event.anchor is not None:
-                sizes[event.anchor] = 1
-        elif isinstance(event, AliasEvent):
-            aliases += 1
-            if aliases > MAX_YAML_ALIASES:
-                raise _yaml_error(f"more than {MAX_YAML_ALIASES} YAML aliases", event)
-            _add_yaml_nodes(open_counts, sizes.get(str(event.anchor), 1), event)
-
-
-def _add_yaml_nodes(open_counts: list[tuple[int, str | None]], count: int, event: Any) -> None:
-    total, anchor = open_counts[-1]
-    total += count
-    if total > MAX_YAML_EXPANDED_NODES:
-        raise _yaml_error("YAML aliases expand to too many values (an alias bomb?)", event)
-    open_counts[-1] = (total, anchor)
-
-
-def _yaml_error(message: str, event: Any) -> SourceError:
-    mark = event.start_mark
-    if mark is None:
-        return SourceError(message)
-    return SourceError(message, mark.line + 1, mark.column + 1)
 
 
 def _mark_position(node: Node) -> Position:

@@ -23,12 +23,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from stepscope.asl.source import SourceError
+from stepscope.asl.yaml_safe import MAX_YAML_DEPTH, BoundedSafeLoader, yaml_problem
 
 __all__ = [
     "EmbeddedMachine",
@@ -379,10 +379,6 @@ def _scalar_text(node: object, where: str) -> str:
 
 # ------------------------------------------------------------------------------- YAML templates
 
-MAX_YAML_DEPTH = 200
-MAX_ALIAS_EXPANSION = 500_000
-"""How many values YAML aliases may add in all, counting each alias as the size of its target."""
-
 _SHORT_FORMS = {
     "!Ref": "Ref",
     "!Condition": "Condition",
@@ -396,80 +392,8 @@ _SHORT_FORMS = {
 }
 
 
-class _TemplateLoader(yaml.SafeLoader):
-    """PyYAML's safe loader plus CloudFormation's short-form tags, with bounded aliases.
-
-    Timestamps stay strings (a Wait state's Timestamp must reach the validator as text).
-    """
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._alias_budget = MAX_ALIAS_EXPANSION
-        self._sizes: dict[int, int] = {}
-        self._open_anchors: list[str | None] = []
-
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        if self.check_event(yaml.AliasEvent):
-            self._charge_alias(self.peek_event())  # type: ignore[no-untyped-call]
-        return super().compose_node(parent, index)
-
-    def compose_sequence_node(self, anchor: str | None) -> SequenceNode:  # type: ignore[override]
-        self._enter(anchor)
-        try:
-            return super().compose_sequence_node(anchor)  # type: ignore[arg-type]
-        finally:
-            self._open_anchors.pop()
-
-    def compose_mapping_node(self, anchor: str | None) -> MappingNode:  # type: ignore[override]
-        self._enter(anchor)
-        try:
-            return super().compose_mapping_node(anchor)  # type: ignore[arg-type]
-        finally:
-            self._open_anchors.pop()
-
-    def _enter(self, anchor: str | None) -> None:
-        if len(self._open_anchors) >= MAX_YAML_DEPTH:
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, f"nesting is deeper than {MAX_YAML_DEPTH} levels", mark
-            )
-        self._open_anchors.append(anchor)
-
-    def _charge_alias(self, event: yaml.Event) -> None:
-        mark = cast(yaml.Mark, event.start_mark)
-        anchor = getattr(event, "anchor", None)
-        if anchor in self._open_anchors:
-            raise yaml.composer.ComposerError(
-                None, None, f"alias *{anchor} refers to a value that contains it", mark
-            )
-        target = self.anchors.get(anchor)
-        if target is None:
-            return  # PyYAML itself reports the undefined alias
-        self._alias_budget -= self._size(target)
-        if self._alias_budget < 0:
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                f"aliases expand to more than {MAX_ALIAS_EXPANSION} values (an alias bomb?)",
-                mark,
-            )
-
-    def _size(self, node: Node) -> int:
-        known = self._sizes.get(id(node))
-        if known is not None:
-            return known
-        size = 1
-        if isinstance(node, SequenceNode):
-            size += sum(self._size(item) for item in node.value)
-        elif isinstance(node, MappingNode):
-            size += sum(self._size(key) + self._size(value) for key, value in node.value)
-        self._sizes[id(node)] = size
-        return size
+class _TemplateLoader(BoundedSafeLoader):
+    """The bounded safe loader plus CloudFormation's short-form tags, and no other tag."""
 
 
 def _construct_short_form(loader: _TemplateLoader, tag: str, node: Node) -> object:
@@ -505,33 +429,8 @@ def load_template_text(text: str) -> object:
             return loader.get_single_data()
         finally:
             loader.dispose()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "invalid YAML"
-        if mark is None:
-            raise SourceError(f"not a valid YAML template: {problem}") from None
-        raise SourceError(
-            f"not a valid YAML template: {problem}", mark.line + 1, mark.column + 1
-        ) from None
-    except yaml.reader.ReaderError as error:
-        line, column = _line_and_column(text, error.position)
-        raise SourceError(
-            f"not a valid YAML template: character {_code_point(error.character)} "
-            "is not allowed in YAML",
-            line,
-            column,
-        ) from None
     except yaml.YAMLError as error:
-        raise SourceError(f"not a valid YAML template: {error}") from None
+        problem, line, column = yaml_problem(error, text)
+        raise SourceError(f"not a valid YAML template: {problem}", line, column) from None
     except RecursionError:
         raise SourceError(f"the template nests deeper than {MAX_YAML_DEPTH} levels") from None
-
-
-def _code_point(character: object) -> str:
-    number = ord(character) if isinstance(character, str) else character
-    return f"U+{number:04X}" if isinstance(number, int) else repr(character)
-
-
-def _line_and_column(text: str, index: int) -> tuple[int, int]:
-    line_start = text.rfind("\n", 0, index) + 1
-    return text.count("\n", 0, index) + 1, index - line_start + 1
