@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from stepscope.asl.json_types import a_json_type
 from stepscope.asl.model import (
     ModelError,
     QueryLanguage,
@@ -44,7 +45,7 @@ def build_state_machine(data: object) -> StateMachine:
     if not isinstance(data, Mapping):
         raise ModelError(
             "A state machine definition must be a JSON object with StartAt and States, "
-            f"not {_json_type_name(data)}."
+            f"not {a_json_type(data)}."
         )
     raw = as_object(_copy_json(data)) or EMPTY
     language = _query_language(raw) or "JSONPath"
@@ -156,17 +157,3 @@ def _copy_json(data: object) -> object:
         return copy.deepcopy(data)
     except RecursionError:
         return data
-
-
-def _json_type_name(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "an array"
-    return f"a {type(value).__name__}"

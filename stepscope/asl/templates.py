@@ -27,6 +27,7 @@ from datetime import date, datetime
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from stepscope.asl.json_types import a_json_type
 from stepscope.asl.source import SourceError
 from stepscope.asl.yaml_safe import MAX_YAML_DEPTH, BoundedSafeLoader, yaml_problem
 
@@ -137,7 +138,7 @@ def _from_definition(
         return _parse_definition_string(_substitute(value, substitutions), where)
     if not isinstance(value, dict):
         raise TemplateProblem(
-            f"{where}/Definition must be a mapping (the state machine), not {_kind(value)}."
+            f"{where}/Definition must be a mapping (the state machine), not {a_json_type(value)}."
         )
     resolved = resolver.value(value, f"{where}/Definition")
     return _substitute_everywhere(resolved, substitutions)
@@ -153,7 +154,7 @@ def _parse_definition_string(text: str, where: str) -> object:
         ) from None
     if not isinstance(definition, dict):
         raise TemplateProblem(
-            f"{where}/DefinitionString must hold a JSON object, not {_kind(definition)}."
+            f"{where}/DefinitionString must hold a JSON object, not {a_json_type(definition)}."
         )
     return definition
 
@@ -164,7 +165,7 @@ def _substitutions(value: object, resolver: _Resolver, where: str) -> dict[str, 
     if not isinstance(value, dict):
         raise TemplateProblem(
             f"{where}/DefinitionSubstitutions must be a mapping of names to values, "
-            f"not {_kind(value)}."
+            f"not {a_json_type(value)}."
         )
     return {
         str(name): resolver.text(item, {}, f"{where}/DefinitionSubstitutions/{name}")
@@ -198,22 +199,6 @@ def _substitute_everywhere(value: object, substitutions: Mapping[str, str]) -> o
             for key, item in value.items()
         }
     return value
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
 
 
 class _Resolver:
@@ -290,7 +275,7 @@ class _Resolver:
         if not isinstance(template, str):
             raise TemplateProblem(
                 f"{where}: Fn::Sub takes a string, or a list of a string and a mapping of "
-                f"variables, not {_kind(argument)}."
+                f"variables, not {a_json_type(argument)}."
             )
         return _PLACEHOLDER.sub(lambda match: self._sub_one(match, merged), template)
 
@@ -306,7 +291,7 @@ class _Resolver:
         if not (isinstance(argument, list) and len(argument) == 2):
             raise TemplateProblem(
                 f"{where}: Fn::Join takes a list of a delimiter and a list of values, "
-                f"not {_kind(argument)}."
+                f"not {a_json_type(argument)}."
             )
         delimiter, parts = argument
         if _intrinsic_name(parts) is not None:
@@ -370,7 +355,7 @@ def _json_scalar(node: object, where: str) -> object:
 
 def _scalar_text(node: object, where: str) -> str:
     if isinstance(node, list | dict):
-        raise TemplateProblem(f"{where}: expected a single value, found {_kind(node)}.")
+        raise TemplateProblem(f"{where}: expected a single value, found {a_json_type(node)}.")
     value = _json_scalar(node, where)
     if isinstance(value, str):
         return value

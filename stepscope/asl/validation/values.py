@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
+from stepscope.asl.json_types import json_type_name
+
 JSONATA = "JSONata"
 JSONPATH = "JSONPath"
 QUERY_LANGUAGES = (JSONPATH, JSONATA)
@@ -31,22 +33,7 @@ def jsonata_body(value: str) -> str:
     return value[2:-2]
 
 
-def type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if is_int(value):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    return type(value).__name__
+type_name = json_type_name
 
 
 def show(value: Any) -> str:
