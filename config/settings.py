@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.healthchecks",
     "apps.definitions",
+    "apps.executions",
 ]
 
 MIDDLEWARE = [

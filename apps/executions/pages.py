@@ -1,0 +1,181 @@
+"""What the execution page shows, assembled from the projection, the stored events and the
+definition: the summary, the failure banner, one state run's details, and the table rows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from apps.executions import selectors
+from apps.executions.models import Execution
+from apps.executions.presentation import (
+    cause_view,
+    duration_text,
+    payload,
+    pretty_json,
+    run_style,
+    seconds_between,
+)
+from stepscope.asl.build_model import build_state_machine
+from stepscope.asl.source import parse_source
+from stepscope.history.importing import MAX_EVENTS
+from stepscope.history.projection import Projection, StateRun
+
+RUN_CHOICES_LIMIT = 500
+
+
+def summary_context(execution: Execution, projection: Projection) -> dict[str, Any]:
+    summary = projection.execution
+    return {
+        "status": summary.status,
+        "started_at": summary.started_at,
+        "stopped_at": summary.stopped_at,
+        "duration": duration_text(summary.duration_seconds),
+        "transitions": summary.transitions,
+        "event_count": summary.event_count,
+        "max_events": MAX_EVENTS,
+        "event_share": min(100.0, 100.0 * summary.event_count / MAX_EVENTS),
+        "input": payload(summary.input),
+        "output": payload(summary.output),
+    }
+
+
+def failure_context(projection: Projection) -> dict[str, Any] | None:
+    """The banner: what ended the execution, where, and after how many attempts."""
+    summary = projection.execution
+    if summary.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
+        return None
+    run = projection.run(projection.failed_run_key) if projection.failed_run_key else None
+    error = summary.error or (run.error if run else None)
+    cause = summary.cause or (run.cause if run else None)
+    return {
+        "status": summary.status,
+        "error": error,
+        "cause": cause_view(cause),
+        "run": run,
+        "attempts": len(run.attempts) if run else 0,
+    }
+
+
+def state_definitions(execution: Execution) -> dict[str, dict[str, str]]:
+    """Each state's ASL and Comment by name, from the version or the reconstructed definition."""
+    version = execution.definition_version
+    try:
+        data = (
+            parse_source(version.text).data
+            if version is not None
+            else execution.reconstructed_definition
+        )
+        machine = build_state_machine(data)
+    except ValueError:
+        return {}
+    return {
+        state.name: {
+            "type": state.type or "",
+            "comment": state.comment or "",
+            "asl": json.dumps(dict(state.raw), indent=2, ensure_ascii=False, default=str),
+        }
+        for state in machine.all_states()
+    }
+
+
+def run_label(run: StateRun) -> str:
+    parts = [run.name]
+    if run.iteration is not None:
+        parts.append(f"iteration {run.iteration}")
+    if run.branch is not None:
+        parts.append(f"branch {run.branch + 1}")
+    return " · ".join(parts)
+
+
+def _attempt_rows(run: StateRun) -> list[dict[str, Any]]:
+    return [
+        {
+            "attempt": attempt,
+            "duration": duration_text(seconds_between(attempt.started_at, attempt.ended_at)),
+            "backoff": duration_text(attempt.backoff_seconds)
+            if attempt.backoff_seconds is not None
+            else "",
+            "cause": cause_view(attempt.cause),
+        }
+        for attempt in run.attempts
+    ]
+
+
+def step_context(
+    execution: Execution, projection: Projection, run: StateRun, *, definitions: dict[str, Any]
+) -> dict[str, Any]:
+    """Everything the step details panel shows for one state run."""
+    siblings = projection.runs_of(run.name)
+    started = projection.execution.started_at
+    return {
+        "run": run,
+        "label": run_label(run),
+        "style": run_style(run.status),
+        "input": payload(run.input),
+        "output": payload(run.output),
+        "parameters": payload(run.parameters),
+        "task_result": payload(run.task_result),
+        "error": run.error,
+        "cause": cause_view(run.cause),
+        "attempts": _attempt_rows(run),
+        "retries": max(0, len(run.attempts) - 1),
+        "definition": definitions.get(run.name),
+        "events": selectors.run_events(execution=execution, run=run),
+        "event_total": len(run.event_ids),
+        "started_after": duration_text(seconds_between(started, run.started_at)),
+        "duration": duration_text(seconds_between(run.started_at, run.ended_at)),
+        "siblings": [(other.key, run_label(other), other.status) for other in siblings][
+            :RUN_CHOICES_LIMIT
+        ],
+        "sibling_total": len(siblings),
+    }
+
+
+def node_runs(projection: Projection) -> dict[str, str]:
+    """For each state name, the run a click on its node opens: the failed one, else the last."""
+    chosen: dict[str, StateRun] = {}
+    for run in projection.runs:
+        current = chosen.get(run.name)
+        if current is None or not (current.status == "failed" and run.status != "failed"):
+            chosen[run.name] = run
+    if projection.failed_run_key:
+        failed = projection.run(projection.failed_run_key)
+        if failed is not None:
+            chosen[failed.name] = failed
+    return {name: run.key for name, run in chosen.items()}
+
+
+def table_rows(projection: Projection) -> list[dict[str, Any]]:
+    started = projection.execution.started_at
+    parents = {run.parent_key for run in projection.runs if run.parent_key}
+    return [
+        {
+            "run": run,
+            "depth": depth,
+            "indent": depth * 20,
+            "label": run_label(run),
+            "style": run_style(run.status),
+            "started_after": duration_text(seconds_between(started, run.started_at)),
+            "duration": duration_text(seconds_between(run.started_at, run.ended_at)),
+            "has_children": run.key in parents,
+        }
+        for run, depth in selectors.run_tree(projection)
+    ]
+
+
+def event_rows(events: Any, started_at: Any) -> list[dict[str, Any]]:
+    rows = []
+    for event in events:
+        details = {k: v for k, v in event.data.items() if k.endswith("EventDetails")}
+        text = pretty_json(details) if details else ""
+        rows.append(
+            {
+                "event": event,
+                "after": duration_text(seconds_between(started_at, event.timestamp)),
+                "details": text[:4000],
+                "details_cut": len(text) > 4000,
+                "summary": " ".join(text.split())[:160],
+            }
+        )
+    return rows

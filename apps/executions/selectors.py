@@ -1,0 +1,167 @@
+"""Reads for executions: lists and filters, the projection of one execution (kept in memory per
+process while its events are unchanged), its events page by page, and the bundle export."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404
+
+from apps.executions.models import Execution, HistoryEvent
+from stepscope.history.importing import ExecutionDescription, write_bundle
+from stepscope.history.projection import Projection, StateRun, project
+
+EVENTS_PER_PAGE = 100
+RUNS_PER_PAGE = 500
+_CACHE_SIZE = 8
+_projections: OrderedDict[tuple[int, int, str], Projection] = OrderedDict()
+_lock = threading.Lock()
+
+
+def execution_recent(*, limit: int = 25) -> QuerySet[Execution]:
+    return Execution.objects.order_by("-started_at", "-id")[:limit]
+
+
+def execution_failed_count() -> int:
+    return Execution.objects.filter(status__in=["FAILED", "TIMED_OUT", "ABORTED"]).count()
+
+
+def execution_list(
+    *,
+    state_machine: str = "",
+    status: str = "",
+    started_after: datetime | None = None,
+    started_before: datetime | None = None,
+) -> QuerySet[Execution]:
+    executions = Execution.objects.select_related("definition_version__definition")
+    if state_machine:
+        executions = executions.filter(state_machine_name=state_machine)
+    if status == "problem":
+        executions = executions.filter(status__in=["FAILED", "TIMED_OUT", "ABORTED"])
+    elif status:
+        executions = executions.filter(status=status)
+    if started_after is not None:
+        executions = executions.filter(started_at__gte=started_after)
+    if started_before is not None:
+        executions = executions.filter(started_at__lt=started_before)
+    return executions.order_by("-started_at", "-id")
+
+
+def state_machine_names() -> list[str]:
+    names = Execution.objects.exclude(state_machine_name="").values_list(
+        "state_machine_name", flat=True
+    )
+    return sorted(set(names))
+
+
+def execution_get(*, pk: int) -> Execution:
+    execution = (
+        Execution.objects.select_related("definition_version__definition", "imported_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if execution is None:
+        raise Http404("No such execution.")
+    return execution
+
+
+def execution_projection(*, execution: Execution) -> Projection:
+    """The projection of the stored events; reused while the execution is unchanged."""
+    key = (execution.pk, execution.event_count, execution.updated_at.isoformat())
+    with _lock:
+        cached = _projections.get(key)
+        if cached is not None:
+            _projections.move_to_end(key)
+            return cached
+    events = execution.events.order_by("event_id").values_list("data", flat=True)
+    projection = project(events.iterator(chunk_size=2000))
+    with _lock:
+        _projections[key] = projection
+        while len(_projections) > _CACHE_SIZE:
+            _projections.popitem(last=False)
+    return projection
+
+
+def run_tree(projection: Projection) -> list[tuple[StateRun, int]]:
+    """Every run with its depth, children (Map iterations, Parallel branches) under their parent."""
+    children: dict[str | None, list[StateRun]] = {}
+    for run in projection.runs:
+        children.setdefault(run.parent_key, []).append(run)
+    known = {run.key for run in projection.runs}
+    roots = [
+        run for run in projection.runs if run.parent_key is None or run.parent_key not in known
+    ]
+    ordered: list[tuple[StateRun, int]] = []
+
+    def walk(runs: list[StateRun], depth: int) -> Iterator[tuple[StateRun, int]]:
+        for run in runs:
+            yield run, depth
+            yield from walk(children.get(run.key, []), depth + 1)
+
+    ordered.extend(walk(roots, 0))
+    return ordered
+
+
+def event_types(*, execution: Execution) -> list[str]:
+    return sorted(set(execution.events.values_list("type", flat=True).distinct()))
+
+
+def event_state_names(*, execution: Execution) -> list[str]:
+    names = execution.events.exclude(state_name="").values_list("state_name", flat=True)
+    return sorted(set(names.distinct()))
+
+
+def event_page(
+    *,
+    execution: Execution,
+    event_type: str = "",
+    state: str = "",
+    page: int | str | None = 1,
+    event: int | None = None,
+) -> Page[HistoryEvent]:
+    """One page of events, filtered by type and state; with `event`, the page that holds it."""
+    events = execution.events.order_by("event_id")
+    if event_type:
+        events = events.filter(type=event_type)
+    if state:
+        events = events.filter(state_name=state)
+    paginator = Paginator(events, EVENTS_PER_PAGE)
+    if event is not None:
+        before = events.filter(event_id__lt=event).count()
+        page = before // EVENTS_PER_PAGE + 1
+    return paginator.get_page(page)
+
+
+def run_events(*, execution: Execution, run: StateRun, limit: int = 200) -> list[HistoryEvent]:
+    ids = list(run.event_ids[:limit])
+    return list(execution.events.filter(event_id__in=ids).order_by("event_id"))
+
+
+def _description(data: dict[str, Any] | None) -> ExecutionDescription | None:
+    if not data:
+        return None
+    fields = dict(data)
+    for key in ("start_date", "stop_date"):
+        value = fields.get(key)
+        fields[key] = datetime.fromisoformat(value) if isinstance(value, str) else None
+    known = ExecutionDescription.__dataclass_fields__
+    return ExecutionDescription(**{k: fields.get(k) for k in known})
+
+
+def execution_bundle(*, execution: Execution) -> str:
+    """Our bundle (definition, description and every event), read back losslessly on import."""
+    events = list(execution.events.order_by("event_id").values_list("data", flat=True))
+    version = execution.definition_version
+    definition = version.text if version is not None else (execution.definition_text or None)
+    return write_bundle(
+        events=events,
+        description=_description(execution.description),
+        definition=definition,
+        state_machine_name=execution.state_machine_name or None,
+    )

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from apps.executions.views import dashboard, detail, imports
+
+app_name = "executions"
+urlpatterns = [
+    path("", dashboard.execution_list, name="list"),
+    path("import/", imports.execution_import, name="import"),
+    path("status.css", detail.status_stylesheet, name="status_css"),
+    path("<int:pk>/", detail.execution_detail, name="detail"),
+    path("<int:pk>/step/", detail.step_details, name="step"),
+    path("<int:pk>/payload/", detail.payload_text, name="payload"),
+    path("<int:pk>/export/", imports.execution_export, name="export"),
+]

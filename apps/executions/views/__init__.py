@@ -1,0 +1,1 @@
+"""Execution pages. Views only translate HTTP to service and selector calls and back."""
