@@ -83,26 +83,35 @@ def _shape_problem(raw: dict[str, Any], event_id: int) -> str | None:
     return None
 
 
-def _content_problem(raw: dict[str, Any]) -> str | None:
-    """Depth, unsound numbers and unstorable text anywhere in the event (walked, not recursed)."""
-    pending: list[tuple[Any, int]] = [(raw, 1)]
+def _scalar_problem(value: object) -> str | None:
+    if isinstance(value, Unsound):
+        return f"it holds {value.reason}"
+    return text_problem(value)
+
+
+def _content_problem(raw: dict[str, Any], suspicious: bool) -> str | None:
+    """Nesting depth and, when the text was `suspicious`, unsound numbers and unstorable text
+    anywhere in the event (walked, not recursed)."""
+    pending: list[tuple[dict[str, Any] | list[Any], int]] = [(raw, 1)]
     while pending:
-        value, depth = pending.pop()
-        if isinstance(value, Unsound):
-            return f"it holds {value.reason}"
-        if isinstance(value, str):
-            problem = text_problem(value)
-            if problem:
-                return problem
-        elif isinstance(value, dict | list):
-            if depth > MAX_DEPTH:
-                return f"it is nested deeper than {MAX_DEPTH} levels"
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            for key, item in items:
-                problem = text_problem(key)
+        container, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return f"it is nested deeper than {MAX_DEPTH} levels"
+        if isinstance(container, dict):
+            if suspicious:
+                problem = next(filter(None, map(text_problem, container)), None)
                 if problem:
                     return problem
+            items: Any = container.values()
+        else:
+            items = container
+        for item in items:
+            if isinstance(item, dict | list):
                 pending.append((item, depth + 1))
+            elif suspicious:
+                problem = _scalar_problem(item)
+                if problem:
+                    return problem
     return None
 
 
@@ -140,14 +149,18 @@ def _payload_problem(details: dict[str, Any]) -> tuple[str | None, bool]:
     return None, converted
 
 
-def check_event(raw: object) -> CheckedEvent:
-    """Keep a sound event (a shallow copy with payloads as JSON text), else say why not."""
+def check_event(raw: object, suspicious: bool = True) -> CheckedEvent:
+    """Keep a sound event (a shallow copy with payloads as JSON text), else say why not.
+
+    `suspicious` False promises that the text it came from holds no unsound number and no NUL
+    or surrogate, so those checks are skipped (the nesting depth is always checked).
+    """
     if not isinstance(raw, dict):
         return CheckedEvent(None, None, f"it is {_describe_value(raw)}, not an event object")
     problem = _id_problem(raw)
     event_id = _event_id(raw)
     if problem is None and event_id is not None:
-        problem = _shape_problem(raw, event_id) or _content_problem(raw)
+        problem = _shape_problem(raw, event_id) or _content_problem(raw, suspicious)
     if problem is not None or event_id is None:
         return CheckedEvent(None, event_id, problem)
     event = dict(raw)

@@ -82,6 +82,7 @@ class Collector:
     converted_payloads: int = 0
     unknown_types: dict[str, int] = field(default_factory=dict)
     first_error: HistoryFormatError | None = None
+    suspicious: bool = True  # the document being read may hold unsound numbers or bad text
 
     def skip(self, event_id: int | None, where: str, reason: str) -> None:
         if len(self.skipped) < MAX_SKIPPED_LISTED:
@@ -103,7 +104,7 @@ class Collector:
             self.notes.append(f"{where.rsplit(',', 1)[0]}: events were in reverse order")
 
     def add_event(self, raw: object, where: str, ids: list[int]) -> None:
-        checked = check_event(raw)
+        checked = check_event(raw, self.suspicious)
         if checked.event is None or checked.event_id is None:
             self.skip(checked.event_id, where, checked.reason or "it is not a sound event")
             return

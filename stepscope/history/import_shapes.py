@@ -151,6 +151,7 @@ def read_documents(documents: Sequence[tuple[str, str]]) -> ImportedHistory:
         read = 0
         try:
             for document in iter_documents(text):
+                collector.suspicious = document.suspicious
                 read_document(collector, name, text, document)
                 read += 1
         except JsonTextError as error:

@@ -38,6 +38,7 @@ class JsonDocument:
     column: int
     start: int  # index of its first and one past its last character in the text
     end: int
+    suspicious: bool = True  # may hold Unsound markers or text that cannot be stored
 
 
 class JsonTextError(ValueError):
@@ -48,6 +49,39 @@ class JsonTextError(ValueError):
         self.line = line
         self.column = column
         super().__init__(f"line {line}, column {column}: {message}")
+
+
+_UNSTORABLE_IN_JSON = re.compile(r"\\u(?:0000|[dD][89a-fA-F])|[\x00\ud800-\udfff]")
+"""A NUL or a surrogate, raw or escaped; may also match an escaped backslash before "u0000"."""
+
+
+class _Counter:
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+def _decoder(unsound: _Counter) -> json.JSONDecoder:
+    def parse_int(text: str) -> int | Unsound:
+        value = _parse_int(text)
+        if isinstance(value, Unsound):
+            unsound.count += 1
+        return value
+
+    def parse_float(text: str) -> float | Unsound:
+        value = _parse_float(text)
+        if isinstance(value, Unsound):
+            unsound.count += 1
+        return value
+
+    def parse_constant(text: str) -> Unsound:
+        unsound.count += 1
+        return _parse_constant(text)
+
+    return json.JSONDecoder(
+        parse_int=parse_int, parse_float=parse_float, parse_constant=parse_constant
+    )
 
 
 def _parse_int(text: str) -> int | Unsound:
@@ -68,9 +102,6 @@ def _parse_constant(text: str) -> Unsound:
     return Unsound(f"{text}, which is not JSON")
 
 
-_DECODER = json.JSONDecoder(
-    parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant
-)
 _WHITESPACE = re.compile(r"[ \t\n\r\ufeff]*")
 _STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
 
@@ -105,11 +136,15 @@ def iter_documents(text: str) -> Iterator[JsonDocument]:
     positions = _Positions(text)
     index = _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
     number = 0
+    unsound = _Counter()
+    decoder = _decoder(unsound)
+    text_suspicious = _UNSTORABLE_IN_JSON.search(text) is not None
     while index < len(text):
         number += 1
         line, column = positions.at(index)
         try:
-            value, end = _DECODER.raw_decode(text, index)
+            unsound.count = 0
+            value, end = decoder.raw_decode(text, index)
         except json.JSONDecodeError as error:
             raise JsonTextError(error.msg, *positions.at(error.pos)) from None
         except RecursionError:
@@ -120,5 +155,6 @@ def iter_documents(text: str) -> Iterator[JsonDocument]:
             raise JsonTextError(
                 f"not readable as JSON ({type(error).__name__})", line, column
             ) from None
-        yield JsonDocument(number, value, line, column, index, end)
+        suspicious = text_suspicious or unsound.count > 0
+        yield JsonDocument(number, value, line, column, index, end, suspicious)
         index = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]

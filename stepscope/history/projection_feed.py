@@ -154,6 +154,11 @@ class HistoryBuilder:
         else:
             facts.error = text_field(details, "error")
             facts.cause = text_field(details, "cause")
+        stopped = cursor.run
+        if status == "FAILED" and stopped is not None and not stopped.exited:
+            if not stopped.failing:
+                # The state's own error (e.g. States.Runtime) is only stated on ExecutionFailed.
+                stopped.record_failure(eid, facts.error, facts.cause)
         return Cursor(self.root, None)
 
     # -- entering and leaving states -------------------------------------------------------------
@@ -221,6 +226,7 @@ class HistoryBuilder:
         run.exited = True
         run.exited_event_id = eid
         run.output = text_field(details, "output")
+        run.container_started = False
         self._open.pop(run.order, None)
         self._attach(run, eid, at)
         return Cursor(run.frame, run)
@@ -318,6 +324,8 @@ class HistoryBuilder:
     ) -> Cursor:
         run = cursor.run
         if run is None or run.state_type != state_type:
+            run = self._enclosing(cursor, state_type, None, started_only=False)
+        if run is None:
             return cursor
         run.container_started = True
         run.branches = []
@@ -328,32 +336,33 @@ class HistoryBuilder:
 
     def _container_for(self, state_type: str, cursor: Cursor) -> RunState | None:
         """The Map or Parallel run a state-level event (Succeeded, Failed) belongs to."""
-        run = cursor.run
-        if run is not None and run.state_type == state_type and run.frame is cursor.frame:
-            if run.container_started:
-                return run
-        container = cursor.frame.container
-        while container is not None:
-            if container.state_type == state_type and container.container_started:
-                return container
-            container = container.frame.container
-        for candidate in reversed(self._open.values()):
-            if candidate.state_type == state_type and candidate.container_started:
-                return candidate
-        return None
+        return self._enclosing(cursor, state_type, None, started_only=True)
 
     def _map_named(self, name: str | None, cursor: Cursor) -> RunState | None:
+        return self._enclosing(cursor, "Map", name, started_only=False)
+
+    def _enclosing(
+        self, cursor: Cursor, state_type: str, name: str | None, *, started_only: bool
+    ) -> RunState | None:
+        """The cursor's own run if it fits, else the nearest enclosing one, else the latest open."""
+
+        def fits(run: RunState) -> bool:
+            return (
+                run.state_type == state_type
+                and (name is None or run.name == name)
+                and (run.container_started or not started_only)
+            )
+
         run = cursor.run
-        if run is not None and run.state_type == "Map" and run.frame is cursor.frame:
-            if name is None or run.name == name:
-                return run
+        if run is not None and run.frame is cursor.frame and fits(run):
+            return run
         container = cursor.frame.container
         while container is not None:
-            if container.state_type == "Map" and (name is None or container.name == name):
+            if fits(container):
                 return container
             container = container.frame.container
         for candidate in reversed(self._open.values()):
-            if candidate.state_type == "Map" and (name is None or candidate.name == name):
+            if fits(candidate):
                 return candidate
         return None
 
