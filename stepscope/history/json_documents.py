@@ -55,6 +55,17 @@ _UNSTORABLE_IN_JSON = re.compile(r"\\u(?:0000|[dD][89a-fA-F])|[\x00\ud800-\udfff
 """A NUL or a surrogate, raw or escaped; may also match an escaped backslash before "u0000"."""
 
 
+def _may_hold_unstorable_text(text: str) -> bool:
+    """False when no decoded string can hold a NUL or an unpaired surrogate (fast C checks)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return "\\u" in text and _UNSTORABLE_IN_JSON.search(text) is not None
+
+
 class _Counter:
     __slots__ = ("count",)
 
@@ -138,7 +149,7 @@ def iter_documents(text: str) -> Iterator[JsonDocument]:
     number = 0
     unsound = _Counter()
     decoder = _decoder(unsound)
-    text_suspicious = _UNSTORABLE_IN_JSON.search(text) is not None
+    text_suspicious = _may_hold_unstorable_text(text)
     while index < len(text):
         number += 1
         line, column = positions.at(index)

@@ -264,3 +264,31 @@ def generate_large_history(event_count: int = 25_000) -> dict[str, Any]:
     done = {"output": json_text(output), "outputDetails": _untruncated()}
     writer.add("ExecutionSucceeded", "executionSucceededEventDetails", done)
     return writer.page()
+
+
+def large_history_bundle(event_count: int = 25_000) -> str:
+    """The large history as a Stepscope bundle: definition, describe-execution record, events."""
+    from stepscope.history.importing import ExecutionDescription, write_bundle
+
+    page = generate_large_history(event_count)
+    events = page["events"]
+    name = f"billing-run-{event_count}-events"
+    started = events[0]["executionStartedEventDetails"]["input"]
+    description = ExecutionDescription(
+        execution_arn=f"arn:aws:states:us-east-1:123456789012:execution:{LARGE_MACHINE_NAME}:{name}",
+        state_machine_arn=f"arn:aws:states:us-east-1:123456789012:stateMachine:{LARGE_MACHINE_NAME}",
+        name=name,
+        status="SUCCEEDED",
+        start_date=datetime.fromisoformat(events[0]["timestamp"]),
+        stop_date=datetime.fromisoformat(events[-1]["timestamp"]),
+        input=started,
+        output=events[-1]["executionSucceededEventDetails"]["output"],
+        error=None,
+        cause=None,
+    )
+    return write_bundle(
+        events=events,
+        description=description,
+        definition=json.dumps(LARGE_DEFINITION, indent=2),
+        state_machine_name=LARGE_MACHINE_NAME,
+    )
