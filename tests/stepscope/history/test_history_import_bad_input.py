@@ -131,7 +131,9 @@ def test_an_id_with_five_thousand_digits_is_skipped_without_crashing() -> None:
     text = '{"events": [' + json.dumps(event(1)) + ', {"id": ' + "9" * 5000 + ', "type": "X"}]}'
     history = read_history([("h.json", text)])
     assert ids(history) == [1]
-    assert only_skip(history).reason == "its id is a number with 5000 digits, not a positive integer"
+    assert (
+        only_skip(history).reason == "its id is a number with 5000 digits, not a positive integer"
+    )
 
 
 @pytest.mark.parametrize(
@@ -217,9 +219,10 @@ def test_a_payload_over_256_kib_is_skipped_and_one_at_the_limit_kept() -> None:
 
 
 def test_the_payload_limit_counts_utf8_bytes_not_characters() -> None:
-    history = read_page([event(1), payload_event(2, 100_000, "é"), payload_event(3, 90_000, "€")])
+    # 140,000 characters of 2 bytes each is over the limit; 80,000 of 3 bytes each is under it
+    history = read_page([event(1), payload_event(2, 140_000, "é"), payload_event(3, 80_000, "€")])
     assert ids(history) == [1, 3]
-    assert only_skip(history).event_id == 2
+    assert only_skip(history).reason == "its input is 273 KiB, over AWS's 256 KiB limit"
 
 
 def test_events_past_the_25000_limit_are_skipped() -> None:

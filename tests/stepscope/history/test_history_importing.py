@@ -233,7 +233,9 @@ def test_a_bundle_reads_back_everything_it_holds() -> None:
 
 
 def test_a_bundle_without_description_or_definition() -> None:
-    text = write_bundle(events=events(2), description=None, definition=None, state_machine_name=None)
+    text = write_bundle(
+        events=events(2), description=None, definition=None, state_machine_name=None
+    )
     history = read(text)
     assert history.description is None
     assert history.definition is None
