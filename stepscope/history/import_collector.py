@@ -83,6 +83,8 @@ class Collector:
     unknown_types: dict[str, int] = field(default_factory=dict)
     first_error: HistoryFormatError | None = None
     suspicious: bool = True  # the document being read may hold unsound numbers or bad text
+    current_file: str = ""
+    reversed_files: list[str] = field(default_factory=list)
 
     def skip(self, event_id: int | None, where: str, reason: str) -> None:
         if len(self.skipped) < MAX_SKIPPED_LISTED:
@@ -100,8 +102,9 @@ class Collector:
         ids: list[int] = []
         for index, raw in enumerate(raw_events):
             self.add_event(raw, f"{where}[{index}]", ids)
-        if len(ids) > 1 and ids[0] > ids[-1]:
-            self.notes.append(f"{where.rsplit(',', 1)[0]}: events were in reverse order")
+        reverse = len(ids) > 1 and ids[0] > ids[-1]
+        if reverse and self.current_file not in self.reversed_files:
+            self.reversed_files.append(self.current_file)
 
     def add_event(self, raw: object, where: str, ids: list[int]) -> None:
         checked = check_event(raw, self.suspicious)
@@ -180,6 +183,8 @@ class Collector:
             self.notes.append(f"and {len(gaps) - MAX_GAP_NOTES} more gaps in the ids")
 
     def _note_counts(self) -> None:
+        for name in self.reversed_files:
+            self.notes.append(f"{name}: events were in reverse order")
         if self.pages > 1:
             self.notes.append(f"read {self.pages} pages")
         if self.exact_duplicates:

@@ -145,7 +145,11 @@ def _read_bundle(
 def read_documents(documents: Sequence[tuple[str, str]]) -> ImportedHistory:
     collector = Collector()
     for name, text in documents:
-        if not isinstance(text, str) or not text.strip(" \t\r\n\ufeff"):
+        collector.current_file = name
+        if not isinstance(text, str):
+            collector.refuse_file_part(HistoryFormatError("the file is not text", name))
+            continue
+        if not text.strip(" \t\r\n\ufeff"):
             collector.refuse_file_part(HistoryFormatError("the file is empty", name))
             continue
         read = 0

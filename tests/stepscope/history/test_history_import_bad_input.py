@@ -293,3 +293,13 @@ def test_a_document_of_unknown_shape_among_pages_is_reported() -> None:
     history = read_history([("h.json", text)])
     assert ids(history) == [1, 2]
     assert only_skip(history).where == "h.json (document 2, line 1)"
+
+
+def test_no_documents_at_all_is_refused() -> None:
+    with pytest.raises(HistoryFormatError, match="no execution history events"):
+        read_history([])
+
+
+def test_a_document_that_is_not_text_is_refused() -> None:
+    with pytest.raises(HistoryFormatError, match="not text"):
+        read_history([("h.json", b'{"events": []}')])  # type: ignore[list-item]

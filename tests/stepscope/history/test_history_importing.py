@@ -256,3 +256,10 @@ def test_naive_dates_in_a_bundle_are_taken_as_utc() -> None:
 @pytest.mark.parametrize("prefix", ["\ufeff", "\n\n  ", ""])
 def test_a_byte_order_mark_and_leading_space_are_ignored(prefix: str) -> None:
     assert ids(read(prefix + page(events(2)))) == [1, 2]
+
+
+def test_reverse_order_pages_are_noted_once_per_file() -> None:
+    given = list(reversed(events(6)))
+    history = read(page(given[:3], "t") + page(given[3:]))
+    assert ids(history) == [1, 2, 3, 4, 5, 6]
+    assert history.notes == ("file1.json: events were in reverse order", "read 2 pages")
