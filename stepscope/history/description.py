@@ -69,14 +69,18 @@ def format_date(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def payload_text(value: object) -> str | None:
-    """A payload as JSON text: text is kept as given; a parsed value is written as compact JSON."""
+def payload_text(value: object, *, indent: int | None = None) -> str | None:
+    """A payload as JSON text: text is kept as given; a parsed value is written as compact JSON
+    (or indented). None when it cannot be written (unsound numbers, nesting too deep)."""
     if value is None:
         return None
     if isinstance(value, str):
         return value
+    separators = (",", ":") if indent is None else (",", ": ")
     try:
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return json.dumps(
+            value, separators=separators, indent=indent, ensure_ascii=False, allow_nan=False
+        )
     except (ValueError, TypeError, RecursionError):
         return None
 

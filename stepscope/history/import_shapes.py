@@ -6,7 +6,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from stepscope.history.description import looks_like_description, parse_description
+from stepscope.history.description import (
+    looks_like_description,
+    parse_description,
+    payload_text,
+)
 from stepscope.history.import_collector import (
     BUNDLE_FORMAT,
     BUNDLE_VERSION,
@@ -99,10 +103,13 @@ def _read_description(collector: Collector, value: dict[str, Any], where: str) -
 
 
 def _read_machine(collector: Collector, value: dict[str, Any], where: str) -> None:
-    definition = value["definition"]
-    if isinstance(definition, dict):
-        definition = json.dumps(definition, indent=2, ensure_ascii=False)
-    _set_definition(collector, definition, where)
+    definition = payload_text(value["definition"], indent=2)
+    if definition is None:
+        collector.notes.append(
+            f"{where}: the definition was left out: it cannot be written as JSON"
+        )
+    else:
+        _set_definition(collector, definition, where)
     name = value.get("name")
     if isinstance(name, str) and name and not text_problem(name) and not collector.named_machine:
         collector.named_machine = name

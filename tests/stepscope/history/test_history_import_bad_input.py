@@ -303,3 +303,10 @@ def test_no_documents_at_all_is_refused() -> None:
 def test_a_document_that_is_not_text_is_refused() -> None:
     with pytest.raises(HistoryFormatError, match="not text"):
         read_history([("h.json", b'{"events": []}')])  # type: ignore[list-item]
+
+
+def test_a_definition_object_holding_an_unsound_number_is_left_out_with_a_note() -> None:
+    machine = '{"stateMachineArn": "arn:x", "name": "m", "definition": {"StartAt": 1e999}}'
+    history = read_history([("h.json", json.dumps({"events": events(1)})), ("m.json", machine)])
+    assert history.definition is None
+    assert history.notes == ("m.json: the definition was left out: it cannot be written as JSON",)

@@ -263,3 +263,9 @@ def test_reverse_order_pages_are_noted_once_per_file() -> None:
     history = read(page(given[:3], "t") + page(given[3:]))
     assert ids(history) == [1, 2, 3, 4, 5, 6]
     assert history.notes == ("file1.json: events were in reverse order", "read 2 pages")
+
+
+def test_a_definition_given_as_an_object_is_kept_as_indented_json_text() -> None:
+    machine = {"stateMachineArn": MACHINE_ARN, "name": "orders", "definition": {"StartAt": "A"}}
+    history = read(page(events(1)), json.dumps(machine))
+    assert history.definition == '{\n  "StartAt": "A"\n}'
