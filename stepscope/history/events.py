@@ -21,10 +21,35 @@ def details_of(event: HistoryEvent) -> dict[str, Any]:
     """The event's one ``...EventDetails`` member, or ``{}`` when it has none (or is not a dict)."""
     if not isinstance(event, dict):
         return {}
+    expected = _expected_details_key(event.get("type"))
+    if expected is not None:
+        value = event.get(expected)
+        if isinstance(value, dict):
+            return value
     for key, value in event.items():
         if isinstance(key, str) and key.endswith(_DETAILS_SUFFIX) and isinstance(value, dict):
             return value
     return {}
+
+
+_details_keys: dict[str, str] = {}
+
+
+def _expected_details_key(kind: object) -> str | None:
+    """Where AWS puts the details of this event type (e.g. ``taskFailedEventDetails``)."""
+    if not isinstance(kind, str) or not kind:
+        return None
+    key = _details_keys.get(kind)
+    if key is None:
+        if kind.endswith("StateEntered"):
+            key = "stateEnteredEventDetails"
+        elif kind.endswith("StateExited"):
+            key = "stateExitedEventDetails"
+        else:
+            key = kind[0].lower() + kind[1:] + _DETAILS_SUFFIX
+        if len(_details_keys) < 512:  # event types are few; junk types are not remembered
+            _details_keys[kind] = key
+    return key
 
 
 def event_id(event: HistoryEvent) -> int | None:
@@ -66,10 +91,15 @@ def parse_timestamp(value: object) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
+    if text[0].isdigit() and ("-" in text[1:] or "T" in text):
+        return _from_iso(text)
     try:
         return _from_epoch(float(text))
     except ValueError:
-        pass
+        return _from_iso(text)
+
+
+def _from_iso(text: str) -> datetime | None:
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:

@@ -154,11 +154,13 @@ class HistoryBuilder:
         else:
             facts.error = text_field(details, "error")
             facts.cause = text_field(details, "cause")
-        stopped = cursor.run
-        if status == "FAILED" and stopped is not None and not stopped.exited:
-            if not stopped.failing:
-                # The state's own error (e.g. States.Runtime) is only stated on ExecutionFailed.
-                stopped.record_failure(eid, facts.error, facts.cause)
+        last = cursor.run
+        if status == "FAILED" and last is not None and not last.exited and not last.failing:
+            # The state's own error (e.g. States.Runtime) is only stated on ExecutionFailed.
+            last.record_failure(eid, facts.error, facts.cause)
+        for run in self._open.values():
+            run.stopped = True
+        self._open.clear()
         return Cursor(self.root, None)
 
     # -- entering and leaving states -------------------------------------------------------------
@@ -186,6 +188,7 @@ class HistoryBuilder:
         if state_type == "Fail":
             run.record_failure(eid, None, None)
         self.runs.append(run)
+        frame.runs.append(run)
         self._open[run.order] = run
         self.transitions += 1
         self._attach(run, eid, at)
@@ -252,6 +255,8 @@ class HistoryBuilder:
     ) -> Cursor:
         run = self._abort_candidate(state_type, cursor)
         if run is None:
+            if cursor.frame.container is not None:  # keep the event with the Map or Parallel
+                self._attach(cursor.frame.container, eid, at)
             return cursor
         run.aborted = True
         run.container_started = False
@@ -281,9 +286,18 @@ class HistoryBuilder:
 
     def _close_children(self, run: RunState) -> None:
         for frame in run.branches:
-            frame.closed = True
+            self._close(frame)
         for frame in run.iterations.values():
-            frame.closed = True
+            self._close(frame)
+
+    def _close(self, frame: Frame) -> None:
+        """End a branch or iteration; its failed runs will take no more events."""
+        if frame.closed:
+            return
+        frame.closed = True
+        for run in frame.runs:
+            if run.failing and not run.exited:
+                self._open.pop(run.order, None)
 
     # -- Map and Parallel ---------------------------------------------------------------------
 
@@ -385,7 +399,7 @@ class HistoryBuilder:
             return Cursor(frame, None)
         ended = map_run.iterations.get(index)
         if ended is not None:
-            ended.closed = True
+            self._close(ended)
         return Cursor(map_run.frame, map_run)
 
     def _map_run_event(

@@ -47,7 +47,7 @@ def freeze(builder: HistoryBuilder) -> Projection:
 
 def run_status(run: RunState, execution_ended: bool) -> RunStatus:
     """The status of one run, from what happened to it and whether anything around it ended."""
-    closed = execution_ended or run.aborted or run.frame.is_closed()
+    closed = execution_ended or run.stopped or run.aborted or run.frame.is_closed()
     if run.failing:
         if run.exited:
             return "caught"

@@ -19,6 +19,7 @@ class Frame:
     iteration: int | None = None
     branch: int | None = None
     closed: bool = False  # the iteration ended, or the container stopped its branches
+    runs: list[RunState] = field(default_factory=list)  # the runs entered directly in it
 
     def is_closed(self) -> bool:
         """True when this frame or any enclosing frame has ended."""
@@ -65,6 +66,7 @@ class RunState:
     failing: bool = False  # the latest outcome was a failure (cleared by a later success)
     failure_event_id: int | None = None
     aborted: bool = False
+    stopped: bool = False  # still open when the execution ended (a redrive does not reopen it)
     container_started: bool = False  # Map/Parallel: between its Started and its end
     attempts: list[AttemptState] = field(default_factory=list)
     event_ids: list[int] = field(default_factory=list)

@@ -289,3 +289,22 @@ def test_projector_matches_project_event_by_event(history: Any) -> None:
     for count, event in enumerate(events, start=1):
         projector.feed(event)
         assert projector.projection() == project(events[:count])
+
+
+def test_redriven_execution_keeps_the_first_failure(history: Any) -> None:
+    history.start()
+    entered = history.enter("Task", "Work", prev=0)
+    failed = history.task_attempt(entered, error="Down")
+    ended = history.add("ExecutionFailed", failed, error="Down")
+    redriven = history.add("ExecutionRedriven", ended, redriveCount=1)
+    again = history.enter("Task", "Work", redriven)
+    ok = history.task_attempt(again)
+    out = history.exit("Task", "Work", ok)
+    history.add("ExecutionSucceeded", out, output="{}")
+    projection = project(history.events)
+    assert projection.execution.status == "SUCCEEDED"
+    assert [(run.key, run.status) for run in projection.runs] == [
+        ("Work", "failed"),
+        ("Work#2", "succeeded"),
+    ]
+    assert projection.failed_run_key is None
