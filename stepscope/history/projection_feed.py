@@ -176,7 +176,7 @@ class HistoryBuilder:
         name = text_field(details, "name") or ""
         frame = self._frame_for_entry(cursor)
         run = RunState(
-            key=self._unique_key(frame.prefix + quote(name, safe="")),
+            key=self._unique_key(frame.prefix + (quote(name, safe="") or "-")),
             name=name,
             state_type=state_type,
             frame=frame,
@@ -318,6 +318,8 @@ class HistoryBuilder:
         if outcome == "Started":
             return self._container_started(state_type, eid, at, cursor)
         run = self._container_for(state_type, cursor)
+        if run is None:  # e.g. MapStateFailed after its ItemsPath failed, before it started
+            run = self._enclosing(cursor, state_type, None, started_only=False)
         if run is None:
             return cursor
         self._attach(run, eid, at)

@@ -60,6 +60,13 @@ def test_real_history_projects_to_its_recorded_outcome(case_id: str) -> None:
     if status != "RUNNING_OR_INCOMPLETE":
         assert all(run.status != "in-progress" for run in projection.runs)
     assert set(projection.node_statuses) == {run.name for run in projection.runs}
+    owned = {event_id for run in projection.runs for event_id in run.event_ids}
+    orphans = [
+        event["id"]
+        for event in events
+        if isinstance(event["id"], int) and not event["type"].startswith("Execution")
+    ]
+    assert [event_id for event_id in orphans if event_id not in owned] == []
 
 
 @pytest.mark.skipif(not CASE_IDS, reason="the conformance corpus is not present")
