@@ -146,36 +146,113 @@ def node_runs(projection: Projection) -> dict[str, str]:
     return {name: run.key for name, run in chosen.items()}
 
 
+_SEVERITY = ("failed", "aborted", "in-progress", "caught", "retried", "succeeded", "not-run")
+
+
+def _group_status(runs: list[StateRun]) -> str:
+    statuses = {run.status for run in runs}
+    return next((status for status in _SEVERITY if status in statuses), "not-run")
+
+
+def _group_of(run: StateRun) -> tuple[str, str] | None:
+    """The Map iteration or Parallel branch a run belongs to: (id, label), or None."""
+    if run.iteration is not None:
+        return f"{run.parent_key}/i{run.iteration}", f"Iteration {run.iteration}"
+    if run.branch is not None:
+        return f"{run.parent_key}/b{run.branch}", f"Branch {run.branch + 1}"
+    return None
+
+
 def table_rows(projection: Projection) -> list[dict[str, Any]]:
+    """One row per run, as a tree: a Map's iterations and a Parallel's branches are group rows
+    (with the worst status inside them) holding the runs of that iteration or branch."""
     started = projection.execution.started_at
-    parents = {run.parent_key for run in projection.runs if run.parent_key}
-    return [
-        {
-            "run": run,
-            "depth": depth,
-            "indent": depth * 20,
-            "label": run_label(run),
-            "style": run_style(run.status),
-            "started_after": duration_text(seconds_between(started, run.started_at)),
-            "duration": duration_text(seconds_between(run.started_at, run.ended_at)),
-            "has_children": run.key in parents,
-        }
-        for run, depth in selectors.run_tree(projection)
-    ]
+    tree = selectors.run_tree(projection)
+    members: dict[str, list[StateRun]] = {}
+    for run, _ in tree:
+        group = _group_of(run)
+        if group is not None:
+            members.setdefault(group[0], []).append(run)
+    rows: list[dict[str, Any]] = []
+    open_groups: dict[str, int] = {}  # group id -> depth of its header row
+    for run, depth in tree:
+        group = _group_of(run)
+        extra = 0
+        if group is not None:
+            if group[0] not in open_groups:
+                open_groups[group[0]] = depth
+                status = _group_status(members[group[0]])
+                rows.append(_group_row(group[1], depth, status, members[group[0]], started))
+            extra = 1
+        rows.append(_run_row(run, depth + extra, started))
+    for index, row in enumerate(rows[:-1]):
+        row["has_children"] = rows[index + 1]["depth"] > row["depth"]
+    return rows
+
+
+def _run_row(run: StateRun, depth: int, started: Any) -> dict[str, Any]:
+    return {
+        "run": run,
+        "depth": depth,
+        "indent": depth * 20,
+        "label": run.name,
+        "style": run_style(run.status),
+        "started_after": duration_text(seconds_between(started, run.started_at)),
+        "duration": duration_text(seconds_between(run.started_at, run.ended_at)),
+        "has_children": False,
+    }
+
+
+def _group_row(
+    label: str, depth: int, status: str, runs: list[StateRun], started: Any
+) -> dict[str, Any]:
+    first = min((r.started_at for r in runs if r.started_at), default=None)
+    last = max((r.ended_at for r in runs if r.ended_at), default=None)
+    return {
+        "run": None,
+        "group": label,
+        "status": status,
+        "depth": depth,
+        "indent": depth * 20,
+        "started_after": duration_text(seconds_between(started, first)),
+        "duration": duration_text(seconds_between(first, last)),
+        "has_children": True,
+    }
+
+
+_PAYLOAD_FIELDS = ("input", "output", "parameters", "cause", "result")
+
+
+def _readable_details(event_data: dict[str, Any]) -> dict[str, Any]:
+    """The event's details member, with JSON-text payloads shown as the JSON they hold."""
+    details = next(
+        (v for k, v in event_data.items() if k.endswith("EventDetails") and isinstance(v, dict)),
+        {},
+    )
+    readable = dict(details)
+    for field in _PAYLOAD_FIELDS:
+        value = readable.get(field)
+        if isinstance(value, str) and len(value) <= 20_000:
+            try:
+                readable[field] = json.loads(value)
+            except (ValueError, RecursionError):
+                pass
+    return readable
 
 
 def event_rows(events: Any, started_at: Any) -> list[dict[str, Any]]:
     rows = []
     for event in events:
-        details = {k: v for k, v in event.data.items() if k.endswith("EventDetails")}
+        details = _readable_details(event.data)
         text = pretty_json(details) if details else ""
+        compact = json.dumps(details, ensure_ascii=False, default=str) if details else ""
         rows.append(
             {
                 "event": event,
                 "after": duration_text(seconds_between(started_at, event.timestamp)),
                 "details": text[:4000],
                 "details_cut": len(text) > 4000,
-                "summary": " ".join(text.split())[:160],
+                "summary": compact[:160],
             }
         )
     return rows

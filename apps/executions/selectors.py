@@ -93,6 +93,8 @@ def run_tree(projection: Projection) -> list[tuple[StateRun, int]]:
     children: dict[str | None, list[StateRun]] = {}
     for run in projection.runs:
         children.setdefault(run.parent_key, []).append(run)
+    for runs in children.values():  # iteration by iteration, branch by branch, in entry order
+        runs.sort(key=lambda r: (_number(r.iteration), _number(r.branch), r.entered_event_id))
     known = {run.key for run in projection.runs}
     roots = [
         run for run in projection.runs if run.parent_key is None or run.parent_key not in known
@@ -106,6 +108,10 @@ def run_tree(projection: Projection) -> list[tuple[StateRun, int]]:
 
     ordered.extend(walk(roots, 0))
     return ordered
+
+
+def _number(value: int | None) -> int:
+    return -1 if value is None else value
 
 
 def event_types(*, execution: Execution) -> list[str]:

@@ -172,11 +172,12 @@ def _store_events(
     """Insert the new events in bulk; re-point stored ones whose run changed with the merge."""
     rows = [_event_row(execution, event, owner) for event in new]
     HistoryEvent.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
-    if not had_stored:
-        return
+    if not had_stored or not rows:
+        return  # nothing stored before, or nothing new: no stored event can have moved
     new_ids = {row.event_id for row in rows}
     moved = []
-    for row in execution.events.only("id", "event_id", "state_name", "run_key"):
+    stored = HistoryEvent.objects.filter(execution=execution)
+    for row in stored.only("id", "event_id", "state_name", "run_key").iterator(chunk_size=2000):
         if row.event_id in new_ids:
             continue
         state_name, run_key = owner.get(row.event_id, ("", ""))

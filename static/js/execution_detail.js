@@ -31,6 +31,7 @@
     var circle = document.createElementNS(SVG_NS, "circle");
     circle.setAttribute("cx", box.x + 2); circle.setAttribute("cy", box.y + 2); circle.setAttribute("r", 9);
     circle.setAttribute("class", "status-dot");
+    circle.style.fill = window.getComputedStyle(shape).stroke;  // the node's own status colour
     var text = document.createElementNS(SVG_NS, "text");
     text.setAttribute("x", box.x + 2); text.setAttribute("y", box.y + 6);
     text.setAttribute("text-anchor", "middle");
@@ -246,7 +247,16 @@
   }
 
   if (pane) enhance(pane);
-  if (bench) highlight(bench.getAttribute("data-selected-name"), bench.getAttribute("data-selected-key"));
+  if (bench) {
+    highlight(bench.getAttribute("data-selected-name"), bench.getAttribute("data-selected-key"));
+    // Scroll the page just enough that the selected node is on screen (the banner stays in view
+    // as far as possible).
+    var chosen = container && container.querySelector(".selected");
+    if (chosen) {
+      var rect = chosen.getBoundingClientRect();
+      if (rect.bottom > window.innerHeight) window.scrollBy(0, rect.bottom - window.innerHeight + 24);
+    }
+  }
 
   // An event deep link: bring the highlighted event into view.
   var marked = document.querySelector(".event-table tr.highlight");
