@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stepscope.history.projection import Projector, project
+from stepscope.history.reconstruct import reconstruct_definition
 
 EVENT_TYPES = [
     "ExecutionStarted",
@@ -101,18 +105,20 @@ event = st.fixed_dictionaries(
 junk = st.lists(event | json_value, max_size=40)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(events=junk)
 def test_junk_events_never_raise(events: list[Any]) -> None:
     projector = Projector()
-    for item in events:
+    for position, item in enumerate(events):
         projector.feed(item)
-        projection = projector.projection()
+        if position % 7 == 3:
+            projector.projection()  # reading mid-way must not disturb what follows
     projection = projector.projection()
     assert projector.unplaced_events == 0
     assert projection == project(events)
     assert projection.execution.event_count <= len(events)
     assert len({run.key for run in projection.runs}) == len(projection.runs)
+    assert reconstruct_definition(projection)["Comment"]
 
 
 def test_events_with_wrong_types_are_skipped_not_fatal() -> None:
@@ -129,3 +135,34 @@ def test_events_with_wrong_types_are_skipped_not_fatal() -> None:
     assert projection.execution.status == "RUNNING"
     assert projection.execution.event_count == 4
     assert [run.name for run in projection.runs] == [""]
+
+
+CASES = Path(__file__).resolve().parents[3].parent / "shared" / "conformance" / "cases"
+REAL = sorted(CASES.glob("v2.scenarios.*.json")) if CASES.is_dir() else []
+
+
+@pytest.mark.skipif(not REAL, reason="the conformance corpus is not present")
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_damaged_real_histories_never_raise(data: st.DataObject) -> None:
+    path = data.draw(st.sampled_from(REAL), label="case")
+    events: list[Any] = json.loads(path.read_text(encoding="utf-8"))["expected"].get("events") or []
+    for _ in range(data.draw(st.integers(0, 6), label="damages")):
+        if not events:
+            break
+        index = data.draw(st.integers(0, len(events) - 1))
+        action = data.draw(st.sampled_from(["drop", "swap", "field", "duplicate"]))
+        if action == "drop":
+            del events[index]
+        elif action == "swap":
+            other = data.draw(st.integers(0, len(events) - 1))
+            events[index], events[other] = events[other], events[index]
+        elif action == "duplicate":
+            events.insert(index, dict(events[index], id=data.draw(small_id)))
+        elif isinstance(events[index], dict):
+            field = data.draw(st.sampled_from(["id", "previousEventId", "type", "timestamp"]))
+            events[index] = dict(events[index], **{field: data.draw(json_value | small_id)})
+    projector = Projector()
+    projector.feed_all(events)
+    assert projector.unplaced_events == 0
+    assert projector.projection() == project(events)
