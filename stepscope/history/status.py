@@ -34,17 +34,18 @@ EXECUTION_STATUSES: tuple[ExecutionStatus, ...] = (
 
 @dataclass(frozen=True)
 class StatusStyle:
-    label: str
-    fill: str
-    border: str
-    icon: str
-    dash: str
+    label: str  # "Caught"
+    fill: str  # CSS colour of a node or badge background
+    border: str  # CSS colour of its border (the stronger, Okabe-Ito colour)
+    icon: str  # one glyph, so status never relies on colour alone
+    dash: str  # SVG stroke-dasharray, "" for solid: a pattern as well as a colour
+    stroke_width: float = 2.0  # failed nodes get a heavier border than succeeded ones
 
 
 STATUS_STYLES: Mapping[RunStatus, StatusStyle] = MappingProxyType(
     {
         "succeeded": StatusStyle("Succeeded", "#cdeee2", "#009E73", "✓", ""),
-        "failed": StatusStyle("Failed", "#f7d5c0", "#D55E00", "✕", ""),
+        "failed": StatusStyle("Failed", "#f7d5c0", "#D55E00", "✕", "", 3.5),
         "caught": StatusStyle("Caught", "#fbe8bd", "#B07800", "⤳", "8 3"),
         "retried": StatusStyle("Retried", "#d0e3f2", "#0072B2", "↻", "2 2"),
         "in-progress": StatusStyle("In progress", "#dcf0fc", "#2D8CC8", "…", "5 3"),
@@ -57,7 +58,7 @@ EXECUTION_STATUS_STYLES: Mapping[ExecutionStatus, StatusStyle] = MappingProxyTyp
     {
         "RUNNING": StatusStyle("Running", "#dcf0fc", "#2D8CC8", "…", "5 3"),
         "SUCCEEDED": StatusStyle("Succeeded", "#cdeee2", "#009E73", "✓", ""),
-        "FAILED": StatusStyle("Failed", "#f7d5c0", "#D55E00", "✕", ""),
+        "FAILED": StatusStyle("Failed", "#f7d5c0", "#D55E00", "✕", "", 3.5),
         "TIMED_OUT": StatusStyle("Timed out", "#fbe8bd", "#B07800", "⏱", "8 3"),
         "ABORTED": StatusStyle("Aborted", "#f3dde9", "#A8528A", "⏹", "1 3"),
     }
@@ -82,7 +83,7 @@ def _node_rule(status: RunStatus, style: StatusStyle) -> str:
     dash = style.dash or "none"
     return (
         f"{selectors} {{\n  fill: {style.fill};\n  stroke: {style.border};\n"
-        f"  stroke-width: 2px;\n  stroke-dasharray: {dash};\n}}"
+        f"  stroke-width: {style.stroke_width:g}px;\n  stroke-dasharray: {dash};\n}}"
     )
 
 
@@ -90,5 +91,5 @@ def _badge_rule(selector: str, style: StatusStyle) -> str:
     border_style = "dashed" if style.dash else "solid"
     return (
         f"{selector} {{\n  background-color: {style.fill};\n"
-        f"  border: 2px {border_style} {style.border};\n  color: #111111;\n}}"
+        f"  border: {style.stroke_width:g}px {border_style} {style.border};\n  color: #111111;\n}}"
     )

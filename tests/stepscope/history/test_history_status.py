@@ -50,3 +50,11 @@ def test_css_is_generated_from_the_map() -> None:
         rule = css.split(f".execution-status-{status} {{")[1].split("}")[0]
         assert style.fill in rule and style.border in rule
     assert css.count("{") == css.count("}")
+
+
+def test_succeeded_and_failed_differ_in_line_not_only_in_colour() -> None:
+    succeeded, failed = STATUS_STYLES["succeeded"], STATUS_STYLES["failed"]
+    assert (succeeded.dash, succeeded.stroke_width) != (failed.dash, failed.stroke_width)
+    patterns = {(style.dash, style.stroke_width) for style in STATUS_STYLES.values()}
+    assert len(patterns) == len(STATUS_STYLES)  # every status has its own line pattern
+    assert "stroke-width: 3.5px" in status_css().split('[data-status="failed"] > rect')[1]
