@@ -18,6 +18,7 @@ MAX_PAYLOAD_BYTES = 262_144
 """AWS's limit on an input, output or parameters payload: 256 KiB of UTF-8."""
 
 _TYPE_NAME = re.compile(r"^[A-Za-z]{1,100}$")
+_CONVERTED_FIELDS = (*sorted(PAYLOAD_FIELDS), "cause")
 _MAX_EVENT_ID = 2**53
 
 
@@ -44,6 +45,8 @@ def _describe_value(value: object) -> str:
         return f'the text "{shown}"'
     if isinstance(value, bool) or value is None:
         return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, int) and abs(value) >= 10**40:
+        return f"a number with {len(str(abs(value)))} digits"
     if isinstance(value, int | float):
         return f"the number {value}"
     return f"a JSON {'object' if isinstance(value, dict) else 'array'}"
@@ -57,7 +60,7 @@ def _id_problem(raw: dict[str, Any]) -> str | None:
     return None
 
 
-def _shape_problem(raw: dict[str, Any], event_id: int) -> str | None:
+def _shape_problem(raw: dict[str, Any], event_id: int, details: list[str]) -> str | None:
     event_type = raw.get("type")
     if not isinstance(event_type, str) or not _TYPE_NAME.match(event_type):
         shown = "missing" if event_type is None else _describe_value(event_type)
@@ -74,7 +77,6 @@ def _shape_problem(raw: dict[str, Any], event_id: int) -> str | None:
         or not isinstance(timestamp, str | int | float)
     ):
         return f"its timestamp is {_describe_value(timestamp)}, not a date"
-    details = [key for key in raw if key.endswith("EventDetails")]
     if len(details) > 1:
         members = ", ".join(sorted(details))
         return f"it has {len(details)} ...EventDetails members ({members}); AWS writes one"
@@ -122,7 +124,7 @@ def _size_text(size: int) -> str:
 def _payload_problem(details: dict[str, Any]) -> tuple[str | None, bool]:
     """Convert parsed payloads to JSON text in place; say which payload is over AWS's limit."""
     converted = False
-    for key in PAYLOAD_FIELDS | {"cause"}:
+    for key in _CONVERTED_FIELDS:
         value = details.get(key)
         if value is None or isinstance(value, str):
             text = value
@@ -150,26 +152,31 @@ def _payload_problem(details: dict[str, Any]) -> tuple[str | None, bool]:
 
 
 def check_event(raw: object, suspicious: bool = True) -> CheckedEvent:
-    """Keep a sound event (a shallow copy with payloads as JSON text), else say why not.
+    """Keep a sound event, with payloads as JSON text, else say why not.
 
+    `raw` is kept as it is when sound; a copy is made only to turn parsed payloads into text.
     `suspicious` False promises that the text it came from holds no unsound number and no NUL
     or surrogate, so those checks are skipped (the nesting depth is always checked).
     """
     if not isinstance(raw, dict):
         return CheckedEvent(None, None, f"it is {_describe_value(raw)}, not an event object")
-    problem = _id_problem(raw)
     event_id = _event_id(raw)
-    if problem is None and event_id is not None:
-        problem = _shape_problem(raw, event_id) or _content_problem(raw, suspicious)
-    if problem is not None or event_id is None:
+    if event_id is None:
+        return CheckedEvent(None, None, _id_problem(raw))
+    detail_keys = [key for key in raw if key.endswith("EventDetails")]
+    problem = _shape_problem(raw, event_id, detail_keys) or _content_problem(raw, suspicious)
+    if problem is not None:
         return CheckedEvent(None, event_id, problem)
-    event = dict(raw)
-    converted = False
-    detail_keys = [key for key in event if key.endswith("EventDetails")]
-    if detail_keys:
-        details = dict(event[detail_keys[0]])
-        problem, converted = _payload_problem(details)
-        if problem is not None:
-            return CheckedEvent(None, event_id, problem)
-        event[detail_keys[0]] = details
-    return CheckedEvent(event, event_id, None, converted)
+    if not detail_keys:
+        return CheckedEvent(raw, event_id, None)
+    details = raw[detail_keys[0]]
+    if all(isinstance(details.get(key), str | None) for key in _CONVERTED_FIELDS) and not (
+        isinstance(details.get("assignedVariables"), dict)
+    ):
+        problem, _ = _payload_problem(details)  # sizes only: nothing to convert
+        return CheckedEvent(None if problem else raw, event_id, problem)
+    details = dict(details)
+    problem, converted = _payload_problem(details)
+    if problem is not None:
+        return CheckedEvent(None, event_id, problem)
+    return CheckedEvent({**raw, detail_keys[0]: details}, event_id, None, converted)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,8 @@ from typing import Any
 MAX_DEPTH = 200
 """Deepest nesting of objects and arrays read from an imported file."""
 
-MAX_NUMBER_DIGITS = 1000
+MAX_NUMBER_DIGITS = min(4000, sys.get_int_max_str_digits() or 4000)
+"""Longest integer kept; a longer one becomes an Unsound marker (Python refuses > 4300 digits)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,13 @@ class _Counter:
         self.count = 0
 
 
-def _decoder(unsound: _Counter) -> json.JSONDecoder:
+def _decoder(unsound: _Counter, check_integers: bool) -> json.JSONDecoder:
+    """A decoder whose hooks turn unsound numbers into counted Unsound markers.
+
+    Without `check_integers`, integers are read by the C decoder itself (a hook costs a Python
+    call per integer), which raises ValueError past Python's limit on integer digits; the
+    document is then read again with the hook."""
+
     def parse_int(text: str) -> int | Unsound:
         value = _parse_int(text)
         if isinstance(value, Unsound):
@@ -91,7 +99,9 @@ def _decoder(unsound: _Counter) -> json.JSONDecoder:
         return _parse_constant(text)
 
     return json.JSONDecoder(
-        parse_int=parse_int, parse_float=parse_float, parse_constant=parse_constant
+        parse_int=parse_int if check_integers else None,
+        parse_float=parse_float,
+        parse_constant=parse_constant,
     )
 
 
@@ -148,14 +158,19 @@ def iter_documents(text: str) -> Iterator[JsonDocument]:
     index = _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]
     number = 0
     unsound = _Counter()
-    decoder = _decoder(unsound)
+    fast, checked = _decoder(unsound, False), _decoder(unsound, True)
     text_suspicious = _may_hold_unstorable_text(text)
     while index < len(text):
         number += 1
         line, column = positions.at(index)
         try:
             unsound.count = 0
-            value, end = decoder.raw_decode(text, index)
+            try:
+                value, end = fast.raw_decode(text, index)
+            except ValueError as error:
+                if isinstance(error, json.JSONDecodeError):
+                    raise
+                value, end = checked.raw_decode(text, index)
         except json.JSONDecodeError as error:
             raise JsonTextError(error.msg, *positions.at(error.pos)) from None
         except RecursionError:

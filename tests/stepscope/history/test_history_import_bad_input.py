@@ -136,13 +136,21 @@ def test_an_id_with_five_thousand_digits_is_skipped_without_crashing() -> None:
     )
 
 
+def test_an_id_with_two_thousand_digits_is_described_by_its_length() -> None:
+    text = '{"events": [' + json.dumps(event(1)) + ', {"id": ' + "8" * 2000 + ', "type": "X"}]}'
+    history = read_history([("h.json", text)])
+    assert (
+        only_skip(history).reason == "its id is a number with 2000 digits, not a positive integer"
+    )
+
+
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
         ("1e999", "it holds a number too large for a float (1e999)"),
         ("NaN", "it holds NaN, which is not JSON"),
         ("-Infinity", "it holds -Infinity, which is not JSON"),
-        ("1" * 1200, "it holds a number with 1200 digits"),
+        ("1" * 4500, "it holds a number with 4500 digits"),
     ],
 )
 def test_unsound_numbers_inside_an_event_skip_that_event(value: str, reason: str) -> None:
