@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from typing import Any
 from urllib.parse import quote
 
@@ -21,17 +22,14 @@ from stepscope.history.events import (
     previous_event_id,
     text_field,
 )
-from stepscope.history.projection_state import AttemptState, Cursor, Frame, RunState
-from stepscope.history.projection_types import AttemptStatus
-from stepscope.history.status import ExecutionStatus
-from stepscope.history.task_events import (
-    ATTEMPT_FAILED,
-    ATTEMPT_SCHEDULED,
-    ATTEMPT_STARTED,
-    ATTEMPT_SUCCEEDED,
-    ATTEMPT_TIMED_OUT,
-    scheduled_resource,
+from stepscope.history.projection_attempts import (
+    apply_task_event,
+    end_attempt,
+    start_attempt,
 )
+from stepscope.history.projection_lookup import abort_candidate, enclosing_run, run_named
+from stepscope.history.projection_state import Cursor, Frame, RunState
+from stepscope.history.status import ExecutionStatus
 
 _ENTERED = "StateEntered"
 _EXITED = "StateExited"
@@ -72,6 +70,7 @@ class HistoryBuilder:
         self._cursors: dict[int, Cursor] = {}
         self._last = Cursor(self.root, None)
         self._open: dict[int, RunState] = {}
+        self._stopped: list[RunState] = []
         self._key_counts: dict[str, int] = {}
         self._seen: set[int] = set()
 
@@ -160,6 +159,8 @@ class HistoryBuilder:
             last.record_failure(eid, facts.error, facts.cause)
         for run in self._open.values():
             run.stopped = True
+        # Abort events may still follow for these runs; nothing else will.
+        self._stopped = list(self._open.values())
         self._open.clear()
         return Cursor(self.root, None)
 
@@ -223,7 +224,7 @@ class HistoryBuilder:
         self, details: dict[str, Any], eid: int | None, at: datetime | None, cursor: Cursor
     ) -> Cursor:
         name = text_field(details, "name")
-        run = self._run_named(name, cursor)
+        run = run_named(name, cursor, self._open)
         if run is None:
             return cursor
         run.exited = True
@@ -234,26 +235,10 @@ class HistoryBuilder:
         self._attach(run, eid, at)
         return Cursor(run.frame, run)
 
-    def _run_named(self, name: str | None, cursor: Cursor) -> RunState | None:
-        """The run an event naming a state continues: the cursor's, an enclosing one, the latest."""
-        if name is None:
-            return cursor.run
-        if cursor.run is not None and cursor.run.name == name:
-            return cursor.run
-        container = cursor.frame.container
-        while container is not None:
-            if container.name == name:
-                return container
-            container = container.frame.container
-        for run in reversed(self._open.values()):
-            if run.name == name:
-                return run
-        return cursor.run
-
     def _abort(
         self, state_type: str, eid: int | None, at: datetime | None, cursor: Cursor
     ) -> Cursor:
-        run = self._abort_candidate(state_type, cursor)
+        run = abort_candidate(state_type, cursor, chain(self._open.values(), self._stopped))
         if run is None:
             if cursor.frame.container is not None:  # keep the event with the Map or Parallel
                 self._attach(cursor.frame.container, eid, at)
@@ -267,22 +252,6 @@ class HistoryBuilder:
         self._close_children(run)
         self._attach(run, eid, at)
         return cursor
-
-    def _abort_candidate(self, state_type: str, cursor: Cursor) -> RunState | None:
-        """Abort events chain to the failure that caused them, not to the run they stop: pick the
-        earliest open run of that type inside the enclosing Map or Parallel, preferring runs that
-        have not failed themselves."""
-        scope = cursor.frame.container
-        fallback: RunState | None = None
-        for run in self._open.values():
-            if run.state_type != state_type or (
-                scope is not None and not run.is_descendant_of(scope)
-            ):
-                continue
-            if not run.failing:
-                return run
-            fallback = fallback or run
-        return fallback
 
     def _close_children(self, run: RunState) -> None:
         for frame in run.branches:
@@ -319,7 +288,7 @@ class HistoryBuilder:
             return self._container_started(state_type, eid, at, cursor)
         run = self._container_for(state_type, cursor)
         if run is None:  # e.g. MapStateFailed after its ItemsPath failed, before it started
-            run = self._enclosing(cursor, state_type, None, started_only=False)
+            run = enclosing_run(cursor, self._open, state_type, None, started_only=False)
         if run is None:
             return cursor
         self._attach(run, eid, at)
@@ -329,10 +298,10 @@ class HistoryBuilder:
             attempt = run.current_attempt()
             if outcome == "Succeeded":
                 run.failing = False
-                _end_attempt(attempt, "succeeded", eid, at, None, None)
+                end_attempt(attempt, "succeeded", eid, at, None, None)
             else:
                 run.record_failure(eid, None, None)
-                _end_attempt(attempt, "failed", eid, at, None, None)
+                end_attempt(attempt, "failed", eid, at, None, None)
         return Cursor(run.frame, run)
 
     def _container_started(
@@ -340,47 +309,22 @@ class HistoryBuilder:
     ) -> Cursor:
         run = cursor.run
         if run is None or run.state_type != state_type:
-            run = self._enclosing(cursor, state_type, None, started_only=False)
+            run = enclosing_run(cursor, self._open, state_type, None, started_only=False)
         if run is None:
             return cursor
         run.container_started = True
         run.branches = []
         run.iterations = {}
-        _start_attempt(run, eid, at)
+        start_attempt(run, eid, at)
         self._attach(run, eid, at)
         return Cursor(run.frame, run, opens_branches=state_type == "Parallel")
 
     def _container_for(self, state_type: str, cursor: Cursor) -> RunState | None:
         """The Map or Parallel run a state-level event (Succeeded, Failed) belongs to."""
-        return self._enclosing(cursor, state_type, None, started_only=True)
+        return enclosing_run(cursor, self._open, state_type, None, started_only=True)
 
     def _map_named(self, name: str | None, cursor: Cursor) -> RunState | None:
-        return self._enclosing(cursor, "Map", name, started_only=False)
-
-    def _enclosing(
-        self, cursor: Cursor, state_type: str, name: str | None, *, started_only: bool
-    ) -> RunState | None:
-        """The cursor's own run if it fits, else the nearest enclosing one, else the latest open."""
-
-        def fits(run: RunState) -> bool:
-            return (
-                run.state_type == state_type
-                and (name is None or run.name == name)
-                and (run.container_started or not started_only)
-            )
-
-        run = cursor.run
-        if run is not None and run.frame is cursor.frame and fits(run):
-            return run
-        container = cursor.frame.container
-        while container is not None:
-            if fits(container):
-                return container
-            container = container.frame.container
-        for candidate in reversed(self._open.values()):
-            if fits(candidate):
-                return candidate
-        return None
+        return enclosing_run(cursor, self._open, "Map", name, started_only=False)
 
     def _iteration_event(
         self,
@@ -429,7 +373,7 @@ class HistoryBuilder:
     def _evaluation_failed(
         self, details: dict[str, Any], eid: int | None, at: datetime | None, cursor: Cursor
     ) -> Cursor:
-        run = self._run_named(text_field(details, "state"), cursor)
+        run = run_named(text_field(details, "state"), cursor, self._open)
         if run is None:
             return cursor
         run.record_failure(eid, text_field(details, "error"), text_field(details, "cause"))
@@ -448,55 +392,5 @@ class HistoryBuilder:
         if run is None:
             return cursor
         self._attach(run, eid, at)
-        if kind in ATTEMPT_SCHEDULED:
-            _start_attempt(run, eid, at)
-            run.parameters = text_field(details, "parameters") or text_field(details, "input")
-            run.resource = scheduled_resource(details) or run.resource
-        elif kind in ATTEMPT_STARTED:
-            if run.current_attempt() is None:
-                _start_attempt(run, eid, at)
-        elif kind in ATTEMPT_SUCCEEDED:
-            run.task_result = text_field(details, "output")
-            run.failing = False
-            _end_attempt(_open_attempt(run, eid, at), "succeeded", eid, at, None, None)
-        elif kind in ATTEMPT_FAILED or kind in ATTEMPT_TIMED_OUT:
-            timed_out = kind in ATTEMPT_TIMED_OUT
-            error = text_field(details, "error") or ("States.Timeout" if timed_out else None)
-            cause = text_field(details, "cause")
-            run.record_failure(eid, error, cause)
-            status: AttemptStatus = "timed-out" if timed_out else "failed"
-            _end_attempt(_open_attempt(run, eid, at), status, eid, at, error, cause)
+        apply_task_event(run, kind, details, eid, at)
         return Cursor(run.frame, run)
-
-
-def _start_attempt(run: RunState, eid: int | None, at: datetime | None) -> AttemptState:
-    previous = run.current_attempt()
-    backoff: float | None = None
-    if previous is not None and previous.ended_at is not None and at is not None:
-        backoff = max(0.0, (at - previous.ended_at).total_seconds())
-    attempt = AttemptState(len(run.attempts) + 1, eid, at, backoff)
-    run.attempts.append(attempt)
-    return attempt
-
-
-def _open_attempt(run: RunState, eid: int | None, at: datetime | None) -> AttemptState:
-    """The attempt an outcome event ends; one is made when the history skipped its scheduling."""
-    attempt = run.current_attempt()
-    if attempt is None or attempt.status != "in-progress":
-        attempt = _start_attempt(run, eid, at)
-    return attempt
-
-
-def _end_attempt(
-    attempt: AttemptState | None,
-    status: AttemptStatus,
-    eid: int | None,
-    at: datetime | None,
-    error: str | None,
-    cause: str | None,
-) -> None:
-    if attempt is None or attempt.status != "in-progress":
-        return
-    attempt.status = status
-    attempt.ended_event_id, attempt.ended_at = eid, at
-    attempt.error, attempt.cause = error, cause

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from stepscope.history.projection import Projector, project
 
 LAMBDA_CAUSE = json.dumps(
@@ -308,3 +310,67 @@ def test_redriven_execution_keeps_the_first_failure(history: Any) -> None:
         ("Work#2", "succeeded"),
     ]
     assert projection.failed_run_key is None
+
+
+@pytest.mark.parametrize(
+    ("scheduled", "outcome", "attempt_status"),
+    [
+        ("TaskScheduled", "TaskStartFailed", "failed"),
+        ("TaskScheduled", "TaskSubmitFailed", "failed"),
+        ("ActivityScheduled", "ActivityFailed", "failed"),
+        ("ActivityScheduled", "ActivityTimedOut", "timed-out"),
+        ("LambdaFunctionScheduled", "LambdaFunctionTimedOut", "timed-out"),
+        (None, "LambdaFunctionScheduleFailed", "failed"),
+        (None, "ActivityScheduleFailed", "failed"),
+    ],
+)
+def test_every_kind_of_attempt_failure(
+    history: Any, scheduled: str | None, outcome: str, attempt_status: str
+) -> None:
+    history.start()
+    last = history.enter("Task", "Work", prev=0)
+    if scheduled is not None:
+        last = history.add(scheduled, last, resource="arn:aws:states:r:1:activity:a")
+    error = "States.Timeout" if attempt_status == "timed-out" else "Boom"
+    failed = history.add(outcome, last, error=error, cause="why")
+    history.add("ExecutionFailed", failed, error=error, cause="why")
+    projection = project(history.events)
+    run = projection.run("Work")
+    assert run is not None
+    assert [(a.status, a.error, a.cause) for a in run.attempts] == [(attempt_status, error, "why")]
+    assert (run.status, run.error) == ("failed", error)
+    assert projection.failed_run_key == "Work"
+
+
+def test_aborted_parallel_and_its_branches(history: Any) -> None:
+    history.start()
+    entered = history.enter("Parallel", "Both", prev=0)
+    started = history.add("ParallelStateStarted", entered)
+    history.enter("Wait", "Slow", started)
+    task = history.enter("Task", "Call", started)
+    history.add("TaskScheduled", task, parameters="{}", resource="invoke", resourceType="lambda")
+    aborted = history.add("ExecutionAborted", prev=0)
+    history.add("ParallelStateAborted", aborted)
+    projection = project(history.events)
+    assert projection.execution.status == "ABORTED"
+    assert {run.key: run.status for run in projection.runs} == {
+        "Both": "aborted",
+        "Both/b0/Slow": "aborted",
+        "Both/b1/Call": "aborted",
+    }
+    assert projection.run("Both/b1/Call").attempts[0].status == "aborted"  # type: ignore[union-attr]
+    assert projection.run("Both").event_ids == (2, 3, 8)  # type: ignore[union-attr]
+
+
+def test_choice_and_succeed_states(history: Any) -> None:
+    history.start()
+    entered = history.enter("Choice", "Route", prev=0)
+    exited = history.exit("Choice", "Route", entered)
+    done = history.enter("Succeed", "Done", exited)
+    out = history.exit("Succeed", "Done", done)
+    history.add("ExecutionSucceeded", out)
+    projection = project(history.events)
+    assert [(run.state_type, run.status) for run in projection.runs] == [
+        ("Choice", "succeeded"),
+        ("Succeed", "succeeded"),
+    ]
