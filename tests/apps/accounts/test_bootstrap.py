@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from apps.definitions.models import Definition
+from apps.executions.models import Execution
 
 pytestmark = pytest.mark.django_db
 
@@ -26,11 +27,16 @@ def test_bootstrap_prints_a_one_time_sign_in_line_and_loads_the_demo(monkeypatch
     assert authenticate(username="admin", password=password) is not None
     names = set(Definition.objects.values_list("name", flat=True))
     assert {"orders", "order-saga", "approval", "order-lines"} <= names
+    failed = Execution.objects.get(name="order-1002-payment-failed")
+    assert failed.status == "FAILED"
+    assert failed.definition_version is not None
+    assert failed.definition_version.definition.name == "orders"
 
     again = io.StringIO()
     call_command("bootstrap", stdout=again)
     assert "Sign in once" not in again.getvalue()
-    assert "0 new" in again.getvalue()
+    assert "Demo definitions: 0 new" in again.getvalue()
+    assert "Demo executions: 0 new" in again.getvalue()
 
 
 def test_bootstrap_honours_superuser_environment(monkeypatch):

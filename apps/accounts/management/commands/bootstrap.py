@@ -1,4 +1,7 @@
-"""First-run set-up: the first administrator and the demo definitions. Safe to run every start."""
+"""First-run set-up: the first administrator, the demo definitions and the demo executions.
+
+Safe to run on every start: nothing that exists already is added again.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +12,16 @@ from django.core.management.base import BaseCommand
 
 from apps.accounts.services import first_admin_ensure
 from apps.definitions.services import demo_definitions_load
+from apps.executions.services import demo_executions_load
 
 
 class Command(BaseCommand):
-    help = "Create the first administrator (once) and load the demo definitions."
+    help = "Create the first administrator (once) and load the demo definitions and executions."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--no-demo", action="store_true", help="Skip the demo definitions.")
+        parser.add_argument(
+            "--no-demo", action="store_true", help="Skip the demo definitions and executions."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         admin = first_admin_ensure(
@@ -37,3 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo definitions: {loaded.created} new, {loaded.unchanged} unchanged."
             )
+            runs = demo_executions_load()
+            self.stdout.write(f"Demo executions: {runs.created} new, {runs.unchanged} unchanged.")
+            for problem in runs.failed:
+                self.stderr.write(f"Demo execution not loaded: {problem}")
