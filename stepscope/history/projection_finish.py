@@ -42,7 +42,26 @@ def freeze(builder: HistoryBuilder) -> Projection:
         runs=runs,
         failed_run_key=failing.key if failing is not None else None,
         node_statuses=_node_statuses(runs),
+        caught_before_failure=_caught_before(builder, statuses, failing),
     )
+
+
+def _caught_before(
+    builder: HistoryBuilder, statuses: Mapping[int, RunStatus], failing: RunState | None
+) -> tuple[str, ...]:
+    """The caught runs on the previousEventId chain leading to the failed run, oldest first."""
+    if failing is None:
+        return ()
+    caught: list[str] = []
+    current = builder.previous.get(failing.entered_event_id)
+    for _ in range(builder.event_count + 1):
+        if not current:
+            break
+        run = builder.owner.get(current)
+        if run is not None and statuses[run.order] == "caught" and run.key not in caught:
+            caught.append(run.key)
+        current = builder.previous.get(current)
+    return tuple(reversed(caught))
 
 
 def run_status(run: RunState, execution_ended: bool) -> RunStatus:

@@ -69,6 +69,8 @@ class Projection:
     runs: tuple[StateRun, ...]
     failed_run_key: str | None
     node_statuses: Mapping[str, RunStatus]
+    # The caught failures that led, through their Catch, to the failed run (oldest first).
+    caught_before_failure: tuple[str, ...] = ()
 
     _by_key: Mapping[str, StateRun] = field(init=False, repr=False, compare=False)
     _by_name: Mapping[str, tuple[StateRun, ...]] = field(init=False, repr=False, compare=False)

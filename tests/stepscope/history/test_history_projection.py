@@ -374,3 +374,18 @@ def test_choice_and_succeed_states(history: Any) -> None:
         ("Choice", "succeeded"),
         ("Succeed", "succeeded"),
     ]
+
+
+def test_caught_failures_leading_to_the_failure_are_listed(history: Any) -> None:
+    history.start()
+    charge = history.enter("Task", "Charge", prev=0)
+    declined = history.task_attempt(charge, error="PaymentDeclined")
+    charge_out = history.exit("Task", "Charge", declined)
+    release = history.enter("Task", "Release", charge_out)
+    release_failed = history.task_attempt(release, error="Gone")
+    release_out = history.exit("Task", "Release", release_failed)
+    fail = history.enter("Fail", "FailOrder", release_out)
+    history.add("ExecutionFailed", fail, error="OrderFailed", cause="declined")
+    projection = project(history.events)
+    assert projection.failed_run_key == "FailOrder"
+    assert projection.caught_before_failure == ("Charge", "Release")
