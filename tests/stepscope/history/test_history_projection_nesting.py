@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from stepscope.history.projection import Projection, project
 
 # A Parallel "FanOut" whose branch 0 is a Pass and branch 1 a Map "Lines" of two iterations; the
@@ -180,3 +183,36 @@ def test_distributed_map_run_failure(history: Any) -> None:
     assert run.error == "States.ExceedToleratedFailureThreshold"
     assert run.resource == "arn:aws:states:r:1:mapRun:m/x"
     assert projection.failed_run_key == "Big"
+
+
+# The events that end iterations, the Map, the Parallel and the execution come last, in this order.
+FIXED_SUFFIX = ["it0_ok", "it1_fail", "lines_fail", "fan_fail", "end"]
+
+
+def _may_come_next(
+    label: str, steps: dict[str, tuple[str, str, str | None, dict[str, Any]]], placed: list[str]
+) -> bool:
+    prev = steps[label][2]
+    if prev is None:  # the execution starts first, then its first state
+        return label == "start" or "start" in placed
+    if label == "lines" and "notify" not in placed:  # branches start in branch order
+        return False
+    return prev in placed
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_any_interleaving_groups_the_same(data: st.DataObject) -> None:
+    """Concurrent branches and iterations may interleave in any order their chains allow."""
+    steps = {step[0]: step for step in NESTED_STEPS}
+    waiting = [label for label in steps if label not in FIXED_SUFFIX]
+    placed: list[str] = []
+    while waiting:
+        ready = [label for label in waiting if _may_come_next(label, steps, placed)]
+        label = data.draw(st.sampled_from(ready))
+        placed.append(label)
+        waiting.remove(label)
+    ordered = [steps[label] for label in placed + FIXED_SUFFIX]
+    projection = project(_events(ordered))
+    assert _shape(projection) == _shape(project(_events(NESTED_STEPS)))
+    assert projection.failed_run_key == "FanOut/b1/Lines/i1/Charge"
