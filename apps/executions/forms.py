@@ -53,8 +53,8 @@ class ExecutionImportForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false", "class": "code"}),
         label="…or paste",
-        help_text="The output of `aws stepfunctions get-execution-history` (one or several "
-        "pages), optionally followed by `describe-execution` output.",
+        help_text="What aws stepfunctions get-execution-history printed (one or several pages), "
+        "optionally followed by what describe-execution printed.",
     )
     definition = forms.ChoiceField(required=False, label="Definition")
     name = forms.CharField(required=False, max_length=200, label="Execution name")

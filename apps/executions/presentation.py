@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
+
 from stepscope.history.projection import parse_lambda_cause
 from stepscope.history.status import EXECUTION_STATUS_STYLES, STATUS_STYLES, StatusStyle
 
@@ -31,13 +33,19 @@ def pretty_json(value: object) -> str:
     """JSON text (or a parsed value) pretty-printed; text that is not JSON is returned as is."""
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except (ValueError, RecursionError):
-            return value
+            value = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            try:  # what orjson refuses but Python reads: huge integers, NaN
+                value = json.loads(value)
+            except (ValueError, RecursionError):
+                return value
     try:
-        return json.dumps(value, indent=2, ensure_ascii=False, default=str)
-    except (ValueError, RecursionError):
-        return str(value)
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):
+        try:
+            return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+        except (ValueError, RecursionError):
+            return str(value)
 
 
 def payload(value: object, limit: int = PREVIEW_CHARS) -> Payload | None:

@@ -88,6 +88,12 @@ def execution_projection(*, execution: Execution) -> Projection:
     return projection
 
 
+def clear_projections() -> None:
+    """Forget every projection kept in memory (for tests and benchmarks)."""
+    with _lock:
+        _projections.clear()
+
+
 def run_tree(projection: Projection) -> list[tuple[StateRun, int]]:
     """Every run with its depth, children (Map iterations, Parallel branches) under their parent."""
     children: dict[str | None, list[StateRun]] = {}
@@ -115,11 +121,12 @@ def _number(value: int | None) -> int:
 
 
 def event_types(*, execution: Execution) -> list[str]:
-    return sorted(set(execution.events.values_list("type", flat=True).distinct()))
+    types = execution.events.order_by().values_list("type", flat=True).distinct()
+    return sorted(set(types))
 
 
 def event_state_names(*, execution: Execution) -> list[str]:
-    names = execution.events.exclude(state_name="").values_list("state_name", flat=True)
+    names = execution.events.exclude(state_name="").order_by().values_list("state_name", flat=True)
     return sorted(set(names.distinct()))
 
 
