@@ -88,6 +88,23 @@
       });
   }
 
+  // A state that did not run: its definition, and the node marked as selected.
+  function showNotRun(name) {
+    var url = bench.getAttribute("data-step-url") + "?name=" + encodeURIComponent(name);
+    fetch(url, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        pane.innerHTML = html;
+        if (!html) {
+          var p = document.createElement("p");
+          p.className = "empty step-empty";
+          p.textContent = "“" + name + "” did not run in this execution.";
+          pane.appendChild(p);
+        }
+        highlight(name, null);
+      });
+  }
+
   // Tabs inside the step panel (its content is swapped, so listen on the pane).
   function showTab(root, name) {
     root.querySelectorAll("[role=tab]").forEach(function (tab) {
@@ -229,14 +246,7 @@
       if (!node || node.hasAttribute("data-cluster")) return;
       var name = node.getAttribute("data-state");
       if (nodeRuns[name]) selectRun(nodeRuns[name]);
-      else {
-        highlight(name, null);
-        pane.innerHTML = "";
-        var p = document.createElement("p");
-        p.className = "empty step-empty";
-        p.textContent = "“" + name + "” did not run in this execution.";
-        pane.appendChild(p);
-      }
+      else showNotRun(name);
     });
     document.querySelectorAll("[data-zoom]").forEach(function (button) {
       button.addEventListener("click", function () {

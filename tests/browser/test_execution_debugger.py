@@ -78,7 +78,8 @@ def test_failed_state_input_and_error_without_a_click(page, live_server, demo):
 
     # Every attempt is in the Retries tab.
     step.locator("[role=tab][data-tab=retries]").click()
-    assert step.locator(".attempts tbody tr").count() == 4
+    assert step.locator(".attempts tbody tr.attempt-failed").count() == 4
+    assert step.locator(".attempt-error").first.inner_text() == "PaymentProcessorUnavailable"
 
     # Clicking another node shows its run and keeps the URL a deep link to it.
     node(page, "ValidateOrder").click()

@@ -134,12 +134,15 @@ def step_details(request: HttpRequest, pk: int) -> HttpResponse:
     """The step details panel for one run: what the page swaps in when a node is clicked."""
     execution = selectors.execution_get(pk=pk)
     projection = selectors.execution_projection(execution=execution)
+    definitions = pages.state_definitions(execution)
     run = projection.run(request.GET.get("state", ""))
     if run is None:
-        raise Http404("No such state run in this execution.")
-    step = pages.step_context(
-        execution, projection, run, definitions=pages.state_definitions(execution)
-    )
+        name = request.GET.get("name", "")
+        if name not in definitions:
+            raise Http404("No such state run in this execution.")
+        context = {"execution": execution, "name": name, "definition": definitions[name]}
+        return render(request, "executions/_not_run.html", context)
+    step = pages.step_context(execution, projection, run, definitions=definitions)
     return render(request, "executions/_step.html", {"execution": execution, "step": step})
 
 

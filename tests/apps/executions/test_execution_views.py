@@ -261,3 +261,23 @@ def test_hostile_state_name_is_escaped_everywhere(signed_in):
         html = signed_in.get(url).content.decode()
         assert "<script>alert" not in html, url
         assert "&lt;script&gt;alert" in html, url
+
+
+def test_step_fragment_for_a_state_that_did_not_run(signed_in, failed):
+    response = signed_in.get(f"/executions/{failed.pk}/step/?name=Done")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "did not run in this execution" in html
+    assert "&quot;Type&quot;: &quot;Succeed&quot;" in html
+    assert signed_in.get(f"/executions/{failed.pk}/step/?name=Ghost").status_code == 404
+
+
+def test_large_payload_is_cut_with_show_all(signed_in):
+    events = succeeded_events()
+    big = {"blob": "y" * 30_000}
+    events[0]["executionStartedEventDetails"]["input"] = json.dumps(big)
+    execution = execution_import(documents=[("h.json", page(events))]).execution
+    html = signed_in.get(f"/executions/{execution.pk}/").content.decode()
+    assert "Show all" in html
+    full = signed_in.get(f"/executions/{execution.pk}/payload/?field=execution_input")
+    assert json.loads(full.content) == big
