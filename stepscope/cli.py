@@ -14,6 +14,7 @@ from collections.abc import Sequence
 COMMANDS = {
     "validate": "stepscope.commands.validate",
     "render": "stepscope.commands.render",
+    "simulate": "stepscope.commands.simulate",
 }
 
 

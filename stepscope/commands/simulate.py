@@ -1,0 +1,114 @@
+"""`stepscope simulate`: run a definition locally with the engine.
+
+With a file, it prints the status, then the output or the error and cause. With `--batch`, it
+follows the JSON Lines contract of shared/conformance/README.md: one request per line on stdin,
+one answer per line on stdout, in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from stepscope.asl.validation import validate_data
+from stepscope.engine import run_to_completion
+from stepscope.engine.recorder import json_text
+from stepscope.engine.resolvers.lambdas import LambdaRegistry
+
+HELP = "Run a state machine locally (with local Lambda handlers) and print its result."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("definition", nargs="?", metavar="DEFINITION", help="definition file")
+    parser.add_argument("--input", metavar="FILE", help="execution input (JSON file)")
+    parser.add_argument(
+        "--lambda",
+        dest="lambdas",
+        action="append",
+        default=[],
+        metavar="NAME=path.py:handler",
+        help="a local Lambda handler for a function name or ARN (repeatable)",
+    )
+    parser.add_argument("--history-out", metavar="FILE", help="write the event history here")
+    parser.add_argument("--batch", action="store_true", help="JSON Lines requests on stdin")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.batch:
+        if args.definition:
+            print("stepscope simulate: --batch reads stdin and takes no DEFINITION", file=sys.stderr)
+            return 2
+        return run_batch(sys.stdin, sys.stdout)
+    if not args.definition:
+        print("stepscope simulate: give a DEFINITION file, or --batch", file=sys.stderr)
+        return 2
+    from stepscope.commands.simulate_file import simulate_file
+
+    return simulate_file(args, sys.stdout, sys.stderr)
+
+
+def run_batch(requests: TextIO, out: TextIO) -> int:
+    for line in requests:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+        except ValueError as problem:
+            answer: dict[str, Any] = {"id": None, "error": f"not JSON: {problem}"}
+        else:
+            answer = answer_request(request)
+        out.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        out.flush()
+    return 0
+
+
+def answer_request(request: Any) -> dict[str, Any]:
+    if not isinstance(request, dict):
+        return {"id": None, "status": "FAILED", "note": "a request must be a JSON object"}
+    request_id = request.get("id")
+    definition = request.get("definition")
+    if isinstance(definition, str):
+        try:
+            definition = json.loads(definition)
+        except ValueError as problem:
+            return _rejected(request_id, f"the definition is not JSON: {problem}")
+    rejection = _rejection(definition)
+    if rejection is not None:
+        return _rejected(request_id, rejection)
+    try:
+        completed = run_to_completion(
+            definition,
+            request.get("input"),
+            context=request.get("context") or {},
+            resolvers={"lambda": LambdaRegistry.from_config(request.get("lambdas") or {})},
+            machine_type=request.get("type") or "STANDARD",
+        )
+    except Exception as problem:  # noqa: BLE001 - one bad request must not end the batch
+        return {"id": request_id, "status": "FAILED", "note": f"simulator error: {problem!r}"}
+    return {
+        "id": request_id,
+        "status": completed.status,
+        "output": None if completed.status != "SUCCEEDED" else json_text(completed.output),
+        "error": completed.error,
+        "cause": completed.cause,
+        "events": completed.events,
+    }
+
+
+def _rejection(definition: Any) -> str | None:
+    result = validate_data(definition)
+    errors = [d for d in result.diagnostics if d.severity == "ERROR"]
+    if not errors:
+        return None
+    return "; ".join(f"{d.code}: {d.message} at {d.location or '/'}" for d in errors)
+
+
+def _rejected(request_id: Any, message: str) -> dict[str, Any]:
+    return {"id": request_id, "rejected": {"error": "InvalidDefinition", "message": message}}
+
+
+def _read_json_file(path: str) -> Any:
+    return json.loads(Path(path).read_text(encoding="utf-8"))

@@ -1,0 +1,32 @@
+"""Run a list of states from StartAt to its end: a Parallel branch or a Map iteration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from stepscope.engine.runtime import Branch, End, Frame, Next, Run, Suspend
+from stepscope.engine.states import handler_for
+from stepscope.engine.states.common import enter_state
+
+__all__ = ["branch_of", "run_branch"]
+
+MAX_TRANSITIONS = 100_000
+
+
+def branch_of(processor: dict[str, Any]) -> Branch:
+    return Branch(str(processor["StartAt"]), dict(processor["States"]))
+
+
+def run_branch(run: Run, frame: Frame, branch: Branch, value: Any) -> Any:
+    """Run to the end and return the output; a failure raises StateFailure."""
+    name = branch.start_at
+    for _ in range(MAX_TRANSITIONS):
+        current = enter_state(run, frame, branch, name, value)
+        outcome = handler_for(current.state_type)(current)
+        if isinstance(outcome, Next):
+            name, value = outcome.state, outcome.output
+        elif isinstance(outcome, End):
+            return outcome.output
+        elif isinstance(outcome, Suspend):  # pragma: no cover - branches never suspend
+            raise RuntimeError("a branch cannot suspend")
+    raise RuntimeError(f"more than {MAX_TRANSITIONS} transitions in one branch")

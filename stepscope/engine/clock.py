@@ -1,0 +1,53 @@
+"""Time for the engine: ISO-8601 parsing and formatting, and a virtual clock."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+__all__ = ["VirtualClock", "format_iso", "parse_iso", "parse_strict_timestamp"]
+
+_STRICT = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
+)
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse an ISO-8601 time with an offset; naive times are taken as UTC."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def parse_strict_timestamp(text: object) -> datetime | None:
+    """An RFC3339 timestamp as ASL requires (uppercase T, offset required), else None."""
+    if not isinstance(text, str) or not _STRICT.match(text):
+        return None
+    try:
+        return parse_iso(text)
+    except ValueError:
+        return None
+
+
+def format_iso(moment: datetime) -> str:
+    """`2025-01-01T12:00:00.000Z`-style text with milliseconds, as AWS writes times."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class VirtualClock:
+    """A clock that only moves when told to: `advance_to` jumps, nothing sleeps."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def advance_to(self, moment: datetime) -> None:
+        if moment > self.now:
+            self.now = moment
+
+    def advance(self, seconds: float) -> None:
+        self.now = self.now + timedelta(seconds=seconds)
+
+    def tick(self) -> datetime:
+        """The time of the next event: a millisecond after the last, so events stay ordered."""
+        self.now = self.now + timedelta(milliseconds=1)
+        return self.now

@@ -1,0 +1,3 @@
+"""Task resolvers: what runs when a Task calls out (local Lambda handlers for now)."""
+
+from __future__ import annotations

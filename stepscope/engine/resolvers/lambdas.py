@@ -1,0 +1,108 @@
+"""Local Lambda handlers, run as if deployed at /var/task, with errors shaped like the Lambda
+Python runtime's ({errorMessage, errorType, requestId, stackTrace})."""
+
+from __future__ import annotations
+
+import json
+import linecache
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+__all__ = ["Invocation", "LambdaRegistry", "function_name_of"]
+
+TASK_ROOT = "/var/task"
+
+
+@dataclass
+class Invocation:
+    """A finished invocation: `payload` is the response body (bytes), or an error."""
+
+    payload: bytes | None = None
+    error_type: str | None = None
+    error_body: dict[str, Any] | None = None
+
+
+def function_name_of(reference: str) -> str:
+    """`name`, `name:qualifier`, a partial ARN or a full ARN -> the function name."""
+    parts = reference.split(":")
+    if reference.startswith("arn:") and len(parts) >= 7:
+        return parts[6]
+    if len(parts) >= 3 and parts[1] == "function":
+        return parts[2]
+    return parts[0]
+
+
+@dataclass
+class _Handler:
+    file: Path
+    function: str
+    module: ModuleType | None = None
+
+
+class LambdaRegistry:
+    def __init__(self, handlers: dict[str, _Handler]) -> None:
+        self._handlers = handlers
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> LambdaRegistry:
+        handlers: dict[str, _Handler] = {}
+        for key, spec in config.items():
+            if isinstance(spec, dict) and isinstance(spec.get("file"), str):
+                handler = _Handler(Path(spec["file"]), str(spec.get("handler", "handler")))
+                handlers[function_name_of(str(key))] = handler
+        return cls(handlers)
+
+    def has(self, reference: str) -> bool:
+        return function_name_of(reference) in self._handlers
+
+    def invoke(self, reference: str, event: Any, request_id: str) -> Invocation:
+        handler = self._handlers[function_name_of(reference)]
+        try:
+            function = getattr(self._module(handler), handler.function)
+            result = function(event, _Context(function_name_of(reference), request_id))
+        except Exception as problem:  # noqa: BLE001 - the handler's errors are its result
+            return _error(problem, request_id)
+        if isinstance(result, (bytes, bytearray)):
+            return Invocation(payload=bytes(result))
+        return Invocation(payload=json.dumps(result).encode("utf-8"))
+
+    def _module(self, handler: _Handler) -> ModuleType:
+        if handler.module is None:
+            source = handler.file.read_text(encoding="utf-8")
+            deployed = f"{TASK_ROOT}/{handler.file.name}"
+            lines = source.splitlines(keepends=True)
+            linecache.cache[deployed] = (len(source), None, lines, deployed)
+            module = ModuleType(handler.file.stem)
+            module.__file__ = deployed
+            exec(compile(source, deployed, "exec"), module.__dict__)  # noqa: S102 - user's own handler
+            handler.module = module
+        return handler.module
+
+
+class _Context:
+    def __init__(self, name: str, request_id: str) -> None:
+        self.function_name = name
+        self.aws_request_id = request_id
+        self.function_version = "$LATEST"
+        self.memory_limit_in_mb = 128
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def _error(problem: Exception, request_id: str) -> Invocation:
+    frames = [
+        frame
+        for frame in traceback.extract_tb(problem.__traceback__)
+        if frame.filename.startswith(TASK_ROOT + "/")
+    ]
+    body = {
+        "errorMessage": str(problem),
+        "errorType": type(problem).__name__,
+        "requestId": request_id,
+        "stackTrace": traceback.format_list(frames),
+    }
+    return Invocation(error_type=type(problem).__name__, error_body=body)

@@ -1,0 +1,113 @@
+"""The per-execution runtime that state handlers work with, and the outcomes they return."""
+
+from __future__ import annotations
+
+import copy
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from stepscope.engine.clock import VirtualClock, format_iso
+from stepscope.engine.dataflow.scope import Scope
+from stepscope.engine.errors import StatesError
+from stepscope.engine.recorder import Recorder, Thread
+
+__all__ = ["Branch", "End", "Frame", "Next", "Outcome", "Run", "Suspend"]
+
+
+@dataclass
+class Next:
+    state: str
+    output: Any
+
+
+@dataclass
+class End:
+    output: Any
+
+
+@dataclass
+class Suspend:
+    """The state waits until `deadline`; `resume` is what it needs to finish (plain JSON)."""
+
+    deadline: datetime
+    resume: dict[str, Any]
+
+
+Outcome = Next | End | Suspend
+
+
+@dataclass
+class Frame:
+    """Where a run of states is: its history thread and the context object additions
+    (e.g. `$$.Map.Item`)."""
+
+    thread: Thread
+    extra_context: dict[str, Any] = field(default_factory=dict)
+    can_suspend: bool = False
+
+
+@dataclass
+class Branch:
+    """A state list to run: the machine itself, a Parallel branch or a Map item processor."""
+
+    start_at: str
+    states: dict[str, dict[str, Any]]
+
+
+class Run:
+    def __init__(
+        self,
+        *,
+        definition: dict[str, Any],
+        execution: dict[str, Any],
+        clock: VirtualClock,
+        recorder: Recorder,
+        rng: random.Random,
+        resolvers: dict[str, Any],
+    ) -> None:
+        self.definition = definition
+        self.execution = execution
+        self.clock = clock
+        self.recorder = recorder
+        self.rng = rng
+        self.resolvers = resolvers
+
+    def event(
+        self,
+        frame: Frame,
+        event_type: str,
+        details_key: str | None = None,
+        details: dict[str, Any] | None = None,
+        *,
+        becomes_source: bool = True,
+    ) -> int:
+        return self.recorder.add(
+            frame.thread,
+            event_type,
+            self.clock.tick(),
+            details_key,
+            details,
+            becomes_source=becomes_source,
+        )
+
+    def context_object(self, frame: Frame, state_name: str, entered_time: datetime) -> dict[str, Any]:
+        context: dict[str, Any] = {
+            "Execution": copy.deepcopy(self.execution["Execution"]),
+            "StateMachine": dict(self.execution["StateMachine"]),
+            "State": {"Name": state_name, "EnteredTime": format_iso(entered_time)},
+        }
+        context.update(frame.extra_context)
+        return context
+
+    def scope(self, frame: Frame, state_name: str, entered_time: datetime) -> Scope:
+        return Scope(self.context_object(frame, state_name, entered_time), self.rng)
+
+
+class StateFailure(Exception):
+    """A state ended in an error that no Catch handled: its StatesError travels upwards."""
+
+    def __init__(self, error: StatesError) -> None:
+        super().__init__(str(error))
+        self.error = error

@@ -1,0 +1,186 @@
+"""The resumable stepper: a JSON snapshot in; a new snapshot, events and wake_at out.
+
+Each `step` runs one state of the top-level state list (Parallel and Map states run their
+branches within that step, on the virtual clock). A top-level Wait becomes a deadline in the
+snapshot: the caller steps again at `wake_at`.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from stepscope.engine.clock import VirtualClock, format_iso, parse_iso
+from stepscope.engine.execution import ExecutionContext, execution_object
+from stepscope.engine.recorder import Recorder, Thread, json_text
+from stepscope.engine.runtime import Branch, End, Frame, Next, Run, StateFailure, Suspend
+from stepscope.engine.states import handler_for, wait
+from stepscope.engine.states.common import StateRun, enter_state
+
+__all__ = ["Snapshot", "StepResult", "start", "step"]
+
+Snapshot = dict[str, Any]
+SNAPSHOT_FORMAT = "stepscope.engine/1"
+
+
+@dataclass
+class StepResult:
+    snapshot: Snapshot
+    events: list[dict[str, Any]]
+    wake_at: str | None  # None once the execution has ended
+
+
+def start(
+    definition: dict[str, Any],
+    value: Any,
+    *,
+    context: ExecutionContext | None = None,
+    seed: int = 0,
+    machine_type: str = "STANDARD",
+) -> Snapshot:
+    """A snapshot of an execution about to start (its first step records ExecutionStarted)."""
+    context = context or {}
+    start_time = format_iso(parse_iso(context.get("startTime", "2025-01-01T12:00:00Z")))
+    rng = random.Random(seed)
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "definition": copy.deepcopy(definition),
+        "execution": execution_object(context, machine_type, value, start_time, rng.getrandbits(128)),
+        "roleArn": context.get("roleArn", ""),
+        "type": machine_type,
+        "status": "RUNNING",
+        "now": start_time,
+        "nextEventId": 1,
+        "thread": {"source": 0, "last": 0},
+        "rng": _rng_to_json(rng),
+        "position": None,
+        "started": False,
+        "input": value,
+    }
+
+
+def step(
+    snapshot: Snapshot, *, resolvers: dict[str, Any] | None = None, now: str | None = None
+) -> StepResult:
+    """Advance the execution by one top-level state (or start it, or finish a Wait)."""
+    snapshot = {**snapshot, "position": copy.deepcopy(snapshot["position"])}
+    if snapshot["status"] != "RUNNING":
+        return StepResult(snapshot, [], None)
+    clock = VirtualClock(parse_iso(snapshot["now"]))
+    if now is not None:
+        clock.advance_to(parse_iso(now))
+    rng = _rng_from_json(snapshot["rng"])
+    recorder = Recorder(snapshot["nextEventId"])
+    run = Run(
+        definition=snapshot["definition"],
+        execution=snapshot["execution"],
+        clock=clock,
+        recorder=recorder,
+        rng=rng,
+        resolvers=resolvers or {},
+    )
+    frame = Frame(Thread(**snapshot["thread"]), can_suspend=True)
+    wake_at = _advance(snapshot, run, frame)
+    snapshot["now"] = format_iso(clock.now)
+    snapshot["nextEventId"] = recorder.next_id
+    snapshot["thread"] = {"source": frame.thread.source, "last": frame.thread.last}
+    snapshot["rng"] = _rng_to_json(rng)
+    return StepResult(snapshot, recorder.events, wake_at)
+
+
+def _advance(snapshot: Snapshot, run: Run, frame: Frame) -> str | None:
+    if not snapshot["started"]:
+        run.event(
+            frame,
+            "ExecutionStarted",
+            "executionStartedEventDetails",
+            {
+                "input": json_text(snapshot["input"]),
+                "inputDetails": {"truncated": False},
+                "roleArn": snapshot["roleArn"],
+            },
+            becomes_source=False,
+        )
+        snapshot["started"] = True
+        snapshot["position"] = {"state": snapshot["definition"]["StartAt"], "input": snapshot["input"]}
+        return format_iso(run.clock.now)
+    branch = Branch(str(snapshot["definition"]["StartAt"]), snapshot["definition"]["States"])
+    position = snapshot["position"]
+    try:
+        outcome = _run_position(run, frame, branch, position)
+    except StateFailure as failure:
+        _end_failed(snapshot, run, frame, failure.error.error, failure.error.cause)
+        return None
+    if isinstance(outcome, Suspend):
+        position["suspended"]["deadline"] = format_iso(outcome.deadline)
+        position["suspended"]["resume"] = outcome.resume
+        return format_iso(outcome.deadline)
+    if isinstance(outcome, Next):
+        snapshot["position"] = {"state": outcome.state, "input": outcome.output}
+        return format_iso(run.clock.now)
+    _end_succeeded(snapshot, run, frame, outcome.output)
+    return None
+
+
+def _run_position(run: Run, frame: Frame, branch: Branch, position: dict[str, Any]) -> Any:
+    suspended = position.get("suspended")
+    if suspended is not None and "deadline" in suspended:
+        deadline = parse_iso(suspended["deadline"])
+        if run.clock.now < deadline:
+            return Suspend(deadline, suspended["resume"])
+        current = StateRun(
+            run,
+            frame,
+            branch,
+            position["state"],
+            branch.states[position["state"]],
+            position["input"],
+            suspended["enteredId"],
+            parse_iso(suspended["enteredTime"]),
+        )
+        del position["suspended"]
+        return wait.resume(current, suspended["resume"])
+    current = enter_state(run, frame, branch, position["state"], position["input"])
+    position["suspended"] = {
+        "enteredId": current.entered_id,
+        "enteredTime": format_iso(current.entered_time),
+    }
+    outcome = handler_for(current.state_type)(current)
+    if not isinstance(outcome, Suspend):
+        del position["suspended"]
+    return outcome
+
+
+def _end_succeeded(snapshot: Snapshot, run: Run, frame: Frame, output: Any) -> None:
+    run.event(
+        frame,
+        "ExecutionSucceeded",
+        "executionSucceededEventDetails",
+        {"output": json_text(output), "outputDetails": {"truncated": False}},
+    )
+    snapshot.update(status="SUCCEEDED", output=output, position=None)
+
+
+def _end_failed(
+    snapshot: Snapshot, run: Run, frame: Frame, error: str | None, cause: str | None
+) -> None:
+    details: dict[str, Any] = {}
+    if error is not None:
+        details["error"] = error
+    if cause is not None:
+        details["cause"] = cause
+    run.event(frame, "ExecutionFailed", "executionFailedEventDetails", details)
+    snapshot.update(status="FAILED", error=error, cause=cause, position=None)
+
+
+def _rng_to_json(rng: random.Random) -> list[Any]:
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def _rng_from_json(saved: list[Any]) -> random.Random:
+    rng = random.Random()
+    rng.setstate((saved[0], tuple(saved[1]), saved[2]))
+    return rng
