@@ -22,6 +22,7 @@ class Execution(models.Model):
     # The ARN when known, else a digest of the first event: the same history imported twice is
     # the same execution.
     fingerprint = models.CharField(max_length=64, unique=True)
+    first_event_digest = models.CharField(max_length=64, blank=True, db_index=True)
     state_machine_name = models.CharField(max_length=200, blank=True, db_index=True)
     state_machine_arn = models.CharField(max_length=2048, blank=True)
     definition_version = models.ForeignKey(

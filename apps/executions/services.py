@@ -85,10 +85,24 @@ def _canonical(event: dict[str, Any]) -> str:
     return json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _fingerprint(imported: ImportedHistory) -> str:
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _find_execution(imported: ImportedHistory) -> Execution | None:
+    """The stored execution this history belongs to: by ARN, else by its first event (so a
+    history imported without describe output and again with it is still one execution)."""
     arn = imported.description.execution_arn if imported.description else None
-    seed = arn or _canonical(imported.events[0])
-    return hashlib.sha256(seed.encode("utf-8")).hexdigest()
+    executions = Execution.objects.select_for_update()
+    if arn:
+        found = executions.filter(fingerprint=_digest(arn)).first()
+        if found is not None:
+            return found
+    first = _digest(_canonical(imported.events[0]))
+    candidates = executions.filter(first_event_digest=first)
+    if arn:
+        candidates = candidates.filter(execution_arn__in=["", arn])
+    return candidates.order_by("id").first()
 
 
 def _name_for(name: str | None, imported: ImportedHistory, documents: Sequence[Document]) -> str:
@@ -203,7 +217,9 @@ def _copy_description(execution: Execution, imported: ImportedHistory) -> None:
     description = imported.description
     if description is not None:
         execution.description = _description_json(description)
-        execution.execution_arn = description.execution_arn or execution.execution_arn
+        if description.execution_arn and not execution.execution_arn:
+            execution.execution_arn = description.execution_arn
+            execution.fingerprint = _digest(description.execution_arn)
         execution.state_machine_arn = description.state_machine_arn or execution.state_machine_arn
     if imported.state_machine_name:
         execution.state_machine_name = imported.state_machine_name[:200]
@@ -248,12 +264,14 @@ def execution_import(
             "No usable history events were found" + (f" ({reasons})." if reasons else ".")
         )
     skipped.extend(imported.skipped)
-    fingerprint = _fingerprint(imported)
     with transaction.atomic():
-        execution = Execution.objects.select_for_update().filter(fingerprint=fingerprint).first()
+        execution = _find_execution(imported)
         created = execution is None
         if execution is None:
-            execution = Execution(fingerprint=fingerprint, imported_by=_user(user))
+            first = _digest(_canonical(imported.events[0]))
+            execution = Execution(
+                fingerprint=first, first_event_digest=first, imported_by=_user(user)
+            )
         execution.name = name.strip()[:NAME_MAX_LENGTH] if name and name.strip() else execution.name
         if not execution.name:
             execution.name = _name_for(name, imported, documents)

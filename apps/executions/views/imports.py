@@ -13,13 +13,12 @@ from apps.executions.forms import ExecutionImportForm
 
 
 def _too_big(request: HttpRequest) -> HttpResponse:
-    form = ExecutionImportForm()
-    form.add_error(
-        None,
+    message = (
         "That was too large to paste: upload the history as a file instead "
-        "(files of up to 64 MiB are accepted).",
+        "(files of up to 64 MiB are accepted)."
     )
-    return render(request, "executions/import.html", {"form": form}, status=400)
+    context = {"form": ExecutionImportForm(), "page_error": message}
+    return render(request, "executions/import.html", context, status=400)
 
 
 @require_http_methods(["GET", "POST"])

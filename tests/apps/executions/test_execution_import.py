@@ -161,3 +161,23 @@ def test_conflict_with_a_stored_event_keeps_the_stored_one():
     assert result.added == 0
     assert [s.event_id for s in result.skipped] == [2]
     assert HistoryEvent.objects.get(event_id=2).data == events[1]
+
+
+def test_history_imported_again_with_its_description_is_the_same_execution():
+    text = page(payment_failed_events())
+    first = execution_import(documents=[("h.json", text)])
+    assert first.execution.execution_arn == ""
+    second = execution_import(documents=[("h.json", text), ("d.json", describe("order-1002"))])
+    assert second.execution.pk == first.execution.pk and second.added == 0
+    assert second.execution.execution_arn.endswith(":order-1002")
+    third = execution_import(documents=[("h.json", text)])
+    assert third.execution.pk == first.execution.pk
+    assert Execution.objects.count() == 1
+
+
+def test_same_first_event_under_another_arn_is_another_execution():
+    text = page(payment_failed_events())
+    one = execution_import(documents=[("h.json", text), ("d.json", describe("a"))])
+    two = execution_import(documents=[("h.json", text), ("d.json", describe("b"))])
+    assert one.execution.pk != two.execution.pk
+    assert Execution.objects.count() == 2

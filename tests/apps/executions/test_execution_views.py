@@ -281,3 +281,27 @@ def test_large_payload_is_cut_with_show_all(signed_in):
     assert "Show all" in html
     full = signed_in.get(f"/executions/{execution.pk}/payload/?field=execution_input")
     assert json.loads(full.content) == big
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000,
+        '{"events": [' * 5_000,
+        '{"events": [{"id": 1' + "0" * 5000 + ', "type": "ExecutionStarted"}]}',
+        "\x00\x01 binary",
+    ],
+)
+def test_hostile_input_is_refused_with_an_explanation(signed_in, text):
+    response = post_import(signed_in, text=text)
+    assert response.status_code == 400
+    assert 'class="error"' in response.content.decode()
+    assert Execution.objects.count() == 0
+
+
+def test_paste_too_large_for_a_form_is_a_clear_400(signed_in, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = post_import(signed_in, text="x" * 20_000)
+    assert response.status_code == 400
+    assert "too large to paste: upload the history as a file" in response.content.decode()
+    assert Execution.objects.count() == 0
