@@ -62,12 +62,12 @@ def quote_json(value: Any) -> str:
 
 
 def error_matches(names: list[str], error: str | None) -> bool:
-    """Does a Retrier/Catcher ErrorEquals list match this error? States.ALL matches all but
-    States.Runtime-class errors that AWS never retries (handled by the caller)."""
+    """Does a Retrier/Catcher ErrorEquals list match this error? States.ALL matches every error
+    but States.Runtime; States.TaskFailed every task error but timeouts and size limits."""
     if error is None:
         return ALL in names
     if error in names:
         return True
     if ALL in names:
-        return error != RUNTIME and error != DATA_LIMIT_EXCEEDED
+        return error != RUNTIME
     return TASK_FAILED in names and error not in (RUNTIME, TIMEOUT, DATA_LIMIT_EXCEEDED)

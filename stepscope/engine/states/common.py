@@ -29,13 +29,17 @@ class StateRun:
     raw_input: Any
     entered_id: int
     entered_time: datetime
+    retry_count: int | None = None
 
     @property
     def state_type(self) -> str:
         return str(self.state["Type"])
 
     def scope(self) -> Scope:
-        return self.run.scope(self.frame, self.name, self.entered_time)
+        scope = self.run.scope(self.frame, self.name, self.entered_time)
+        if self.retry_count is not None:
+            scope.context["State"]["RetryCount"] = self.retry_count
+        return scope
 
     def event(
         self,
@@ -98,7 +102,8 @@ def with_retry_and_catch(
     current: StateRun, attempt: Callable[[int], Any], on_failed: Callable[[StatesError], None]
 ) -> Outcome:
     """Run `attempt(n)` until it returns a result, retrying as the Retry field says. A failure
-    no retrier takes is reported through `on_failed` and then caught or raised."""
+    no retrier takes is reported through `on_failed` (e.g. ParallelStateFailed) and then caught
+    or raised."""
     counts: dict[int, int] = {}
     number = 0
     while True:
@@ -107,9 +112,9 @@ def with_retry_and_catch(
         except RuntimeFailure as failure:
             raise current.fail(failure) from None
         except StatesError as error:
-            on_failed(error)
             delay = _next_retry(current, error, counts)
             if delay is None:
+                on_failed(error)
                 return _catch_or_raise(current, error)
             current.run.clock.advance_to(current.run.clock.now + timedelta(seconds=delay))
             number += 1

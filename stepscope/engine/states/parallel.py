@@ -1,11 +1,50 @@
-"""Placeholder."""
+"""Parallel: runs every branch on the same input; the result is the list of branch outputs.
+
+Branches run one after another within the step, each on its own history thread that starts at
+ParallelStateStarted, which is how AWS chains their events."""
 
 from __future__ import annotations
 
-from stepscope.engine.errors import RuntimeFailure
-from stepscope.engine.runtime import Outcome
-from stepscope.engine.states.common import StateRun
+from typing import Any
+
+from stepscope.engine.dataflow.io import apply_input_path
+from stepscope.engine.dataflow.templates import render_template
+from stepscope.engine.errors import StatesError
+from stepscope.engine.runtime import Frame, Outcome, StateFailure
+from stepscope.engine.states.common import StateRun, with_retry_and_catch
+
+__all__ = ["execute"]
 
 
 def execute(current: StateRun) -> Outcome:
-    raise current.fail(RuntimeFailure("not supported yet"))
+    def attempt(number: int) -> Any:
+        return _run_branches(current)
+
+    def on_failed(error: StatesError) -> None:
+        current.event("ParallelStateFailed")
+
+    return with_retry_and_catch(current, attempt, on_failed)
+
+
+def _run_branches(current: StateRun) -> Any:
+    from stepscope.engine.branches import branch_of, run_branch
+
+    scope = current.scope()
+    effective = apply_input_path(current.state, current.raw_input, scope)
+    if "Parameters" in current.state:
+        effective = render_template(current.state["Parameters"], effective, scope)
+    current.event("ParallelStateStarted")
+    outputs: list[Any] = []
+    for branch in current.state.get("Branches") or []:
+        frame = Frame(current.frame.thread.child(), dict(current.frame.extra_context))
+        try:
+            outputs.append(run_branch(current.run, frame, branch_of(branch), effective))
+        except StateFailure as failure:
+            current.frame.thread.join(frame.thread)
+            raise failure.error from None
+        current.frame.thread.join(frame.thread)
+    current.frame.thread.source = current.frame.thread.last
+    current.event("ParallelStateSucceeded", becomes_source=False)
+    if "ResultSelector" in current.state:
+        return render_template(current.state["ResultSelector"], outputs, current.scope())
+    return outputs

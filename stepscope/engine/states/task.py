@@ -1,11 +1,55 @@
-"""Placeholder."""
+"""Task: calls a resource (a local Lambda handler for now) with Retry, Catch and the 256 KiB
+result limit."""
 
 from __future__ import annotations
 
-from stepscope.engine.errors import RuntimeFailure
+from typing import Any
+
+from stepscope.engine.dataflow.io import apply_input_path
+from stepscope.engine.dataflow.templates import render_template
+from stepscope.engine.errors import RuntimeFailure, StatesError
+from stepscope.engine.resolvers.lambda_task import invoke_legacy, invoke_optimised
 from stepscope.engine.runtime import Outcome
-from stepscope.engine.states.common import StateRun
+from stepscope.engine.states.common import StateRun, with_retry_and_catch
+
+__all__ = ["execute"]
+
+LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 
 
 def execute(current: StateRun) -> Outcome:
-    raise current.fail(RuntimeFailure("not supported yet"))
+    try:
+        effective = apply_input_path(current.state, current.raw_input, current.scope())
+        call = _resource_call(current)
+    except RuntimeFailure as failure:
+        raise current.fail(failure) from None
+
+    def attempt(number: int) -> Any:
+        current.retry_count = number
+        parameters = effective
+        if "Parameters" in current.state:
+            parameters = render_template(current.state["Parameters"], effective, current.scope())
+        result = call(current, parameters)
+        if "ResultSelector" in current.state:
+            return render_template(current.state["ResultSelector"], result, current.scope())
+        return result
+
+    def on_failed(error: StatesError) -> None:
+        return None
+
+    return with_retry_and_catch(current, attempt, on_failed)
+
+
+def _resource_call(current: StateRun) -> Any:
+    resource = str(current.state.get("Resource", ""))
+    parts = resource.split(":")
+    if resource in (LAMBDA_INVOKE, LAMBDA_INVOKE + ".waitForTaskToken") or (
+        len(parts) >= 6 and parts[2] == "states" and parts[5] == "lambda:invoke"
+    ):
+        return invoke_optimised
+    if len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function":
+        return invoke_legacy
+    raise RuntimeFailure(
+        f"The resource '{resource}' cannot run locally: only Lambda functions with a local "
+        "handler are supported"
+    )
