@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from stepscope.asl.loading import load_definition
 from stepscope.asl.validation import validate_data
 from stepscope.engine import run_to_completion
 from stepscope.engine.recorder import json_text
@@ -39,15 +40,60 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.batch:
         if args.definition:
-            print("stepscope simulate: --batch reads stdin and takes no DEFINITION", file=sys.stderr)
+            print(
+                "stepscope simulate: --batch reads stdin and takes no DEFINITION", file=sys.stderr
+            )
             return 2
         return run_batch(sys.stdin, sys.stdout)
     if not args.definition:
         print("stepscope simulate: give a DEFINITION file, or --batch", file=sys.stderr)
         return 2
-    from stepscope.commands.simulate_file import simulate_file
-
     return simulate_file(args, sys.stdout, sys.stderr)
+
+
+def simulate_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run one definition file; 0 when it succeeded, 1 when it did not, 2 on bad arguments."""
+    try:
+        loaded = load_definition(Path(args.definition).read_text(encoding="utf-8"))
+        value = _read_json_file(args.input) if args.input else {}
+        lambdas = _lambda_options(args.lambdas)
+    except (OSError, ValueError) as problem:
+        print(f"stepscope simulate: {problem}", file=err)
+        return 2
+    if not loaded.validation.ok or not isinstance(loaded.data, dict):
+        for diagnostic in loaded.validation.errors:
+            where = diagnostic.location or "/"
+            print(
+                f"{args.definition}: {diagnostic.code} at {where}: {diagnostic.message}", file=err
+            )
+        return 2
+    completed = run_to_completion(
+        loaded.data, value, resolvers={"lambda": LambdaRegistry.from_config(lambdas)}
+    )
+    print(completed.status, file=out)
+    if completed.status == "SUCCEEDED":
+        print(json.dumps(completed.output, indent=2, ensure_ascii=False), file=out)
+    else:
+        print(f"error: {completed.error}", file=out)
+        print(f"cause: {completed.cause}", file=out)
+    if args.history_out:
+        history = {"events": completed.events}
+        Path(args.history_out).write_text(json.dumps(history, indent=2) + "\n", encoding="utf-8")
+    return 0 if completed.status == "SUCCEEDED" else 1
+
+
+def _lambda_options(options: list[str]) -> dict[str, dict[str, str]]:
+    """`NAME=path.py:handler` options -> the batch contract's `lambdas` mapping."""
+    lambdas: dict[str, dict[str, str]] = {}
+    for option in options:
+        name, equals, target = option.partition("=")
+        file, colon, handler = target.rpartition(":")
+        if not equals or not colon or not name or not file or not handler:
+            raise ValueError(f"--lambda {option!r}: expected NAME=path.py:handler")
+        if not Path(file).is_file():
+            raise ValueError(f"--lambda {option!r}: no such file {file}")
+        lambdas[name] = {"file": str(Path(file).resolve()), "handler": handler}
+    return lambdas
 
 
 def run_batch(requests: TextIO, out: TextIO) -> int:
@@ -76,8 +122,8 @@ def answer_request(request: Any) -> dict[str, Any]:
         except ValueError as problem:
             return _rejected(request_id, f"the definition is not JSON: {problem}")
     rejection = _rejection(definition)
-    if rejection is not None:
-        return _rejected(request_id, rejection)
+    if rejection is not None or not isinstance(definition, dict):
+        return _rejected(request_id, rejection or "the definition must be a JSON object")
     try:
         completed = run_to_completion(
             definition,

@@ -1,8 +1,8 @@
 """The ASL interpreter: a resumable stepper over a JSON snapshot (see shared DESIGN.md).
 
-    snapshot = start(definition, input, context=..., seed=...)
-    result = step(snapshot, resolvers=..., now=...)   # -> StepResult(snapshot, events, wake_at)
-    completed = run_to_completion(definition, input, ...)
+snapshot = start(definition, input, context=..., seed=...)
+result = step(snapshot, resolvers=..., now=...)   # -> StepResult(snapshot, events, wake_at)
+completed = run_to_completion(definition, input, ...)
 """
 
 from __future__ import annotations

@@ -7,9 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 __all__ = ["VirtualClock", "format_iso", "parse_iso", "parse_strict_timestamp"]
 
-_STRICT = re.compile(
-    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
-)
+_STRICT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
 def parse_iso(text: str) -> datetime:

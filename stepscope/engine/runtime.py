@@ -92,7 +92,9 @@ class Run:
             becomes_source=becomes_source,
         )
 
-    def context_object(self, frame: Frame, state_name: str, entered_time: datetime) -> dict[str, Any]:
+    def context_object(
+        self, frame: Frame, state_name: str, entered_time: datetime
+    ) -> dict[str, Any]:
         context: dict[str, Any] = {
             "Execution": copy.deepcopy(self.execution["Execution"]),
             "StateMachine": dict(self.execution["StateMachine"]),

@@ -15,7 +15,7 @@ from typing import Any
 from stepscope.engine.clock import VirtualClock, format_iso, parse_iso
 from stepscope.engine.execution import ExecutionContext, execution_object
 from stepscope.engine.recorder import Recorder, Thread, json_text
-from stepscope.engine.runtime import Branch, End, Frame, Next, Run, StateFailure, Suspend
+from stepscope.engine.runtime import Branch, Frame, Next, Run, StateFailure, Suspend
 from stepscope.engine.states import handler_for, wait
 from stepscope.engine.states.common import StateRun, enter_state
 
@@ -47,7 +47,9 @@ def start(
     return {
         "format": SNAPSHOT_FORMAT,
         "definition": copy.deepcopy(definition),
-        "execution": execution_object(context, machine_type, value, start_time, rng.getrandbits(128)),
+        "execution": execution_object(
+            context, machine_type, value, start_time, rng.getrandbits(128)
+        ),
         "roleArn": context.get("roleArn", ""),
         "type": machine_type,
         "status": "RUNNING",
@@ -104,7 +106,10 @@ def _advance(snapshot: Snapshot, run: Run, frame: Frame) -> str | None:
             becomes_source=False,
         )
         snapshot["started"] = True
-        snapshot["position"] = {"state": snapshot["definition"]["StartAt"], "input": snapshot["input"]}
+        snapshot["position"] = {
+            "state": snapshot["definition"]["StartAt"],
+            "input": snapshot["input"],
+        }
         return format_iso(run.clock.now)
     branch = Branch(str(snapshot["definition"]["StartAt"]), snapshot["definition"]["States"])
     position = snapshot["position"]

@@ -53,7 +53,9 @@ class _Parser:
 
     def call(self) -> Call:
         start = self.pos
-        while self.pos < len(self.text) and (self.text[self.pos].isalnum() or self.text[self.pos] == "."):
+        while self.pos < len(self.text) and (
+            self.text[self.pos].isalnum() or self.text[self.pos] == "."
+        ):
             self.pos += 1
         name = self.text[start : self.pos]
         if not name.startswith("States.") or not self.text.startswith("(", self.pos):
@@ -129,4 +131,6 @@ class _Parser:
         try:
             return json.loads(token)
         except ValueError:
-            raise IntrinsicSyntaxError(f"cannot read the argument {token!r} in {self.text!r}") from None
+            raise IntrinsicSyntaxError(
+                f"cannot read the argument {token!r} in {self.text!r}"
+            ) from None

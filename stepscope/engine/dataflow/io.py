@@ -62,7 +62,11 @@ def _write(document: Any, segments: Any, value: Any, path: str) -> None:
                 child = {}
                 node[segment.value] = child
             node = child
-        elif segment.kind == "index" and isinstance(node, list) and -len(node) <= segment.value < len(node):
+        elif (
+            segment.kind == "index"
+            and isinstance(node, list)
+            and -len(node) <= segment.value < len(node)
+        ):
             if last:
                 node[segment.value] = value
                 return

@@ -284,9 +284,12 @@ def _compare(found: list[Any], operator: str, literal: Any) -> bool:
     if not comparable or isinstance(value, (dict, list)) or value is None:
         return False
     return bool(
-        {"<": value < literal, "<=": value <= literal, ">": value > literal, ">=": value >= literal}[
-            operator
-        ]
+        {
+            "<": value < literal,
+            "<=": value <= literal,
+            ">": value > literal,
+            ">=": value >= literal,
+        }[operator]
     )
 
 

@@ -22,7 +22,12 @@ class Scope:
 def _split_root(path: str, data: Any, scope: Scope) -> tuple[str, Any]:
     if path.startswith("$$"):
         return path[1:], scope.context
-    if path.startswith("$") and len(path) > 1 and path[1] not in ".[" and scope.variables is not None:
+    if (
+        path.startswith("$")
+        and len(path) > 1
+        and path[1] not in ".["
+        and scope.variables is not None
+    ):
         name_end = len(path)
         for index, char in enumerate(path[1:], start=1):
             if char in ".[":

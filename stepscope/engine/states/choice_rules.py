@@ -41,7 +41,9 @@ def _lookup(path: str, data: Any, scope: Scope) -> Any:
         return _MISSING
 
 
-def _apply(operator: str, value: Any, expected: Any, variable: str, data: Any, scope: Scope) -> bool:
+def _apply(
+    operator: str, value: Any, expected: Any, variable: str, data: Any, scope: Scope
+) -> bool:
     if operator == "IsPresent":
         return (value is not _MISSING) == bool(expected)
     if value is _MISSING:

@@ -38,7 +38,6 @@ def _field(current: StateRun, name: str, path_name: str) -> str | None:
         value = select_for_field(path, current.raw_input, scope, path_name)
     if not isinstance(value, str):
         raise RuntimeFailure(
-            f"The JSONPath '{path}' specified for the field '{path_name}' "
-            "must resolve to a string"
+            f"The JSONPath '{path}' specified for the field '{path_name}' must resolve to a string"
         )
     return value

@@ -72,7 +72,9 @@ def _run_items(current: StateRun) -> Any:
             failures += 1
             if failures > tolerated:
                 if tolerated or "ToleratedFailureCount" in current.state:
-                    raise StatesError(EXCEEDED, "The specified tolerated failure threshold was exceeded") from None
+                    raise StatesError(
+                        EXCEEDED, "The specified tolerated failure threshold was exceeded"
+                    ) from None
                 raise failure.error from None
             outputs.append(None)
     thread.source = thread.last
@@ -104,12 +106,20 @@ def _iteration(
         output = run_branch(current.run, frame, processor, value)
     except StateFailure:
         current.run.event(
-            frame, "MapIterationFailed", "mapIterationFailedEventDetails", details, becomes_source=False
+            frame,
+            "MapIterationFailed",
+            "mapIterationFailedEventDetails",
+            details,
+            becomes_source=False,
         )
         thread.source, thread.last = frame.thread.source, frame.thread.last
         raise
     current.run.event(
-        frame, "MapIterationSucceeded", "mapIterationSucceededEventDetails", details, becomes_source=False
+        frame,
+        "MapIterationSucceeded",
+        "mapIterationSucceededEventDetails",
+        details,
+        becomes_source=False,
     )
     thread.source, thread.last = frame.thread.source, frame.thread.last
     return output
