@@ -9,6 +9,18 @@
   var container = document.getElementById("graph");
   var viewport = container && container.querySelector("svg")
     ? new window.Stepscope.GraphViewport(container) : null;
+  // A small graph is not blown up to fill a large pane: at most this many pixels per SVG unit.
+  var MAX_SCALE = 1.4;
+  function capZoom(vp) {
+    if (!vp || !vp.home) return;
+    var rect = container.getBoundingClientRect();
+    var scale = Math.min(rect.width / vp.home.w, rect.height / vp.home.h);
+    if (!(scale > MAX_SCALE)) return;
+    var w = rect.width / MAX_SCALE, h = rect.height / MAX_SCALE;
+    vp.home = { x: vp.home.x - (w - vp.home.w) / 2, y: vp.home.y - 8, w: w, h: h };
+    vp.fit();
+  }
+  capZoom(viewport);
   var nodeRunsScript = document.getElementById("node-runs");
   var nodeRuns = nodeRunsScript ? JSON.parse(nodeRunsScript.textContent) : {};
   var ICONS = { succeeded: "✓", failed: "✕", caught: "⤳", retried: "↻", "in-progress": "…", aborted: "⏹" };
@@ -262,7 +274,8 @@
     // Scroll the page just enough that the selected node is on screen (the banner stays in view
     // as far as possible).
     var chosen = container && container.querySelector(".selected");
-    if (chosen) {
+    var report = document.querySelector(".import-report, .state-note");
+    if (chosen && !report) {
       var rect = chosen.getBoundingClientRect();
       if (rect.bottom > window.innerHeight) window.scrollBy(0, rect.bottom - window.innerHeight + 24);
     }

@@ -228,7 +228,8 @@ def test_gaps_and_duplicates_are_reported_but_sound_events_imported(signed_in):
     response = post_import(signed_in, text=json.dumps({"events": [*gappy, duplicate]}))
     assert response.status_code == 302
     html = signed_in.get(response["Location"]).content.decode()
-    assert "skipped" in html
+    assert "1 skipped" in html and "duplicate id 3 with different content" in html
+    assert "event 5 missing" in html
     assert HistoryEvent.objects.count() == len(gappy)
 
 
