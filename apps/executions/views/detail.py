@@ -89,9 +89,15 @@ def _events_context(request: HttpRequest, execution: Execution, projection: Proj
     }
 
 
-def _table_context(request: HttpRequest, projection: Projection) -> dict:
+def _table_context(request: HttpRequest, projection: Projection, selected: str) -> dict:
     rows = pages.table_rows(projection)
-    page = Paginator(rows, selectors.RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    number: Any = request.GET.get("page")
+    if number is None and selected:  # open on the page that holds the selected run
+        index = next(
+            (i for i, row in enumerate(rows) if row["run"] and row["run"].key == selected), 0
+        )
+        number = index // selectors.RUNS_PER_PAGE + 1
+    page = Paginator(rows, selectors.RUNS_PER_PAGE).get_page(number)
     return {"table_page": page}
 
 
@@ -123,7 +129,7 @@ def execution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if view == "graph":
         context.update(_graph_context(request, execution, projection))
     elif view == "table":
-        context.update(_table_context(request, projection))
+        context.update(_table_context(request, projection, context["selected_key"]))
     else:
         context.update(_events_context(request, execution, projection))
     return render(request, "executions/detail.html", context)

@@ -306,3 +306,23 @@ def test_paste_too_large_for_a_form_is_a_clear_400(signed_in, settings):
     assert response.status_code == 400
     assert "too large to paste: upload the history as a file" in response.content.decode()
     assert Execution.objects.count() == 0
+
+
+def test_deep_link_to_a_map_iteration(signed_in):
+    from apps.definitions.services import demo_definitions_load
+    from apps.executions.selectors import execution_projection
+    from apps.executions.services import demo_executions_load
+
+    demo_definitions_load()
+    demo_executions_load()
+    execution = Execution.objects.get(name="order-lines-2-failed")
+    runs = execution_projection(execution=execution).runs_of("CheckStock")
+    eighth = next(run for run in runs if run.iteration == 8)
+    html = signed_in.get(f"/executions/{execution.pk}/?state={eighth.key}").content.decode()
+    assert f'id="step" data-run-key="{eighth.key}"' in html
+    assert "iteration 8" in html
+    table = signed_in.get(f"/executions/{execution.pk}/?view=table&state={eighth.key}")
+    assert f'data-run-key="{eighth.key}" data-depth="2" class="run-row selected"' in (
+        table.content.decode()
+    )
+    assert "Iteration 8" in table.content.decode()
