@@ -9,6 +9,13 @@ from typing import Any
 __all__ = ["Call", "IntrinsicSyntaxError", "Literal", "PathArg", "parse_intrinsic"]
 
 
+BRACE_MARKS = {"{": "\ue000", "}": "\ue001"}
+
+
+def unmark(text: str) -> str:
+    return text.replace("\ue000", "{").replace("\ue001", "}")
+
+
 class IntrinsicSyntaxError(ValueError):
     pass
 
@@ -94,7 +101,9 @@ class _Parser:
         while self.pos < len(self.text):
             char = self.text[self.pos]
             if char == "\\" and self.pos + 1 < len(self.text):
-                chars.append(self.text[self.pos + 1])
+                escaped = self.text[self.pos + 1]
+                # Escaped braces stay marked, so States.Format can tell them from `{}`.
+                chars.append(BRACE_MARKS.get(escaped, escaped))
                 self.pos += 2
                 continue
             if char == "'":

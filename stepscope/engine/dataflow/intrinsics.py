@@ -10,22 +10,18 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from stepscope.engine.dataflow.intrinsic_parser import Call, Literal, PathArg, parse_intrinsic
+from stepscope.engine.dataflow.intrinsic_parser import (
+    Call,
+    Literal,
+    PathArg,
+    parse_intrinsic,
+    unmark,
+)
 from stepscope.engine.errors import INTRINSIC_FAILURE, RuntimeFailure
 
 __all__ = ["evaluate_intrinsic"]
 
 Resolve = Callable[[str], Any]
-
-
-class Random:
-    """What intrinsics need from the run's seeded random source."""
-
-    def random(self) -> float:  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def uuid4(self) -> str:  # pragma: no cover - interface
-        raise NotImplementedError
 
 
 def evaluate_intrinsic(text: str, resolve: Resolve, rng: Any) -> Any:
@@ -38,6 +34,8 @@ def evaluate_intrinsic(text: str, resolve: Resolve, rng: Any) -> Any:
 
 def _call(call: Call, resolve: Resolve, rng: Any) -> Any:
     args = [_value(arg, resolve, rng) for arg in call.args]
+    if call.name != "States.Format" or not args:
+        args = [unmark(a) if isinstance(a, str) else a for a in args]
     function = _FUNCTIONS.get(call.name)
     if function is None:
         raise RuntimeFailure(f"Unknown intrinsic function {call.name}", INTRINSIC_FAILURE)
@@ -81,9 +79,9 @@ def _format(args: list[Any], rng: Any) -> str:
     pieces = template.split("{}")
     if len(pieces) - 1 != len(values):
         raise ValueError("the number of arguments does not match the template")
-    out = pieces[0]
+    out = unmark(pieces[0])
     for value, piece in zip(values, pieces[1:], strict=True):
-        out += java_text(value) + piece
+        out += java_text(value) + unmark(piece)
     return out
 
 

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from stepscope.cli import main
+from stepscope.commands.simulate import run_batch
+
+DEFINITION = {
+    "StartAt": "Call",
+    "States": {
+        "Call": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "greet", "Payload.$": "$"},
+            "OutputPath": "$.Payload",
+            "End": True,
+        }
+    },
+}
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    definition = tmp_path / "machine.json"
+    definition.write_text(json.dumps(DEFINITION))
+    value = tmp_path / "input.json"
+    value.write_text('{"name": "Ada"}')
+    handler = tmp_path / "greet.py"
+    handler.write_text("def handler(event, context):\n    return 'hi ' + event['name']\n")
+    return {"definition": definition, "input": value, "handler": handler}
+
+
+def test_simulate_prints_status_and_output(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = tmp_path / "history.json"
+    code = main(
+        [
+            "simulate",
+            str(files["definition"]),
+            "--input",
+            str(files["input"]),
+            "--lambda",
+            f"greet={files['handler']}:handler",
+            "--history-out",
+            str(history),
+        ]
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert out[0] == "SUCCEEDED"
+    assert json.loads("\n".join(out[1:])) == "hi Ada"
+    events = json.loads(history.read_text())["events"]
+    assert events[0]["type"] == "ExecutionStarted" and events[-1]["type"] == "ExecutionSucceeded"
+
+
+def test_simulate_prints_error_and_cause_on_failure(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["simulate", str(files["definition"]), "--input", str(files["input"])])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[0] == "FAILED"
+    assert out[1] == "error: Lambda.ResourceNotFoundException"
+
+
+def test_bad_lambda_option_is_explained(
+    files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["simulate", str(files["definition"]), "--lambda", "greet"])
+    assert code == 2
+    assert "expected NAME=path.py:handler" in capsys.readouterr().err
+
+
+def test_batch_answers_each_line_in_order_and_rejects_invalid_definitions(
+    files: dict[str, Path],
+) -> None:
+    requests = "\n".join(
+        [
+            json.dumps(
+                {
+                    "id": "ok",
+                    "definition": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+                    "input": {"a": 1},
+                }
+            ),
+            "",
+            json.dumps(
+                {"id": "bad", "definition": {"StartAt": "Nowhere", "States": {}}, "input": {}}
+            ),
+            json.dumps(
+                {
+                    "id": "lambda",
+                    "definition": DEFINITION,
+                    "input": {"name": "Bo"},
+                    "lambdas": {"greet": {"file": str(files["handler"]), "handler": "handler"}},
+                }
+            ),
+        ]
+    )
+    out = io.StringIO()
+    assert run_batch(io.StringIO(requests + "\n"), out) == 0
+    answers = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [a["id"] for a in answers] == ["ok", "bad", "lambda"]
+    assert answers[0]["status"] == "SUCCEEDED" and answers[0]["output"] == '{"a":1}'
+    assert answers[1]["rejected"]["error"] == "InvalidDefinition"
+    assert json.loads(answers[2]["output"]) == "hi Bo"

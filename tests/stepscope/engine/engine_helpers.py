@@ -1,0 +1,32 @@
+"""Small helpers shared by the engine tests."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from stepscope.engine import Completed, run_to_completion
+
+
+def machine(states: dict[str, Any], start: str | None = None) -> dict[str, Any]:
+    return {"StartAt": start or next(iter(states)), "States": states}
+
+
+def run(definition: dict[str, Any], value: Any = None, **kwargs: Any) -> Completed:
+    return run_to_completion(definition, {} if value is None else value, **kwargs)
+
+
+def types(completed: Completed) -> list[str]:
+    return [event["type"] for event in completed.events]
+
+
+def chain(completed: Completed) -> list[tuple[int, int, str]]:
+    return [(e["id"], e["previousEventId"], e["type"]) for e in completed.events]
+
+
+def exited_output(completed: Completed, name: str) -> Any:
+    for event in completed.events:
+        details = event.get("stateExitedEventDetails")
+        if details and details["name"] == name:
+            return json.loads(details["output"])
+    raise AssertionError(f"no exited event for {name}")
