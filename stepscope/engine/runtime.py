@@ -46,6 +46,11 @@ class Frame:
     thread: Thread
     extra_context: dict[str, Any] = field(default_factory=dict)
     can_suspend: bool = False
+    variables: dict[str, Any] = field(default_factory=dict)
+
+    def branch(self) -> Frame:
+        """A Parallel branch's or Map iteration's frame: its own thread, a copy of the variables."""
+        return Frame(self.thread.child(), dict(self.extra_context), False, dict(self.variables))
 
 
 @dataclass
@@ -104,7 +109,8 @@ class Run:
         return context
 
     def scope(self, frame: Frame, state_name: str, entered_time: datetime) -> Scope:
-        return Scope(self.context_object(frame, state_name, entered_time), self.rng)
+        context = self.context_object(frame, state_name, entered_time)
+        return Scope(context, self.rng, frame.variables)
 
 
 class StateFailure(Exception):

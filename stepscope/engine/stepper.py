@@ -60,6 +60,7 @@ def start(
         "position": None,
         "started": False,
         "input": value,
+        "variables": {},
     }
 
 
@@ -83,12 +84,14 @@ def step(
         rng=rng,
         resolvers=resolvers or {},
     )
-    frame = Frame(Thread(**snapshot["thread"]), can_suspend=True)
+    variables = dict(snapshot.get("variables") or {})
+    frame = Frame(Thread(**snapshot["thread"]), can_suspend=True, variables=variables)
     wake_at = _advance(snapshot, run, frame)
     snapshot["now"] = format_iso(clock.now)
     snapshot["nextEventId"] = recorder.next_id
     snapshot["thread"] = {"source": frame.thread.source, "last": frame.thread.last}
     snapshot["rng"] = _rng_to_json(rng)
+    snapshot["variables"] = frame.variables
     return StepResult(snapshot, recorder.events, wake_at)
 
 

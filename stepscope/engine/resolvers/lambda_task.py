@@ -71,12 +71,7 @@ def _too_large(value: Any, label: str) -> StatesError | None:
 
 
 def _timeouts(current: Any) -> dict[str, Any]:
-    details: dict[str, Any] = {}
-    if "TimeoutSeconds" in current.state:
-        details["timeoutInSeconds"] = current.state["TimeoutSeconds"]
-    if "HeartbeatSeconds" in current.state:
-        details["heartbeatInSeconds"] = current.state["HeartbeatSeconds"]
-    return details
+    return dict(current.timeouts or {})
 
 
 def invoke_optimised(current: Any, parameters: Any) -> Any:
@@ -186,8 +181,8 @@ def invoke_legacy(current: Any, event: Any) -> Any:
         "inputDetails": {"truncated": False},
         "resource": resource,
     }
-    if "TimeoutSeconds" in current.state:
-        scheduled["timeoutInSeconds"] = current.state["TimeoutSeconds"]
+    if "timeoutInSeconds" in _timeouts(current):
+        scheduled["timeoutInSeconds"] = _timeouts(current)["timeoutInSeconds"]
     current.event("LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails", scheduled)
     current.event("LambdaFunctionStarted")
     try:

@@ -1,5 +1,6 @@
-"""What every state shares: its entered and exited events, where it goes next, and the Retry and
-Catch machinery of Task, Parallel and Map."""
+"""What every state shares: its entered and exited events, the language-specific ending (JSONPath
+ResultPath/OutputPath or JSONata Output, and Assign), and the Retry and Catch machinery of Task,
+Parallel and Map."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from stepscope.engine.dataflow.io import apply_output_path, apply_result_path
+from stepscope.engine.dataflow.jsonata_eval import QueryFailure, render
 from stepscope.engine.dataflow.scope import Scope
+from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure, StatesError, error_matches, located
 from stepscope.engine.recorder import json_text
 from stepscope.engine.runtime import Branch, End, Frame, Next, Outcome, Run, StateFailure
 
 __all__ = ["StateRun", "enter_state", "finish", "with_retry_and_catch"]
+
+_NO_VALUE = object()
 
 
 @dataclass
@@ -29,17 +34,36 @@ class StateRun:
     raw_input: Any
     entered_id: int
     entered_time: datetime
+    entered_previous: int = 0
     retry_count: int | None = None
+    timeouts: dict[str, Any] | None = None
 
     @property
     def state_type(self) -> str:
         return str(self.state["Type"])
+
+    @property
+    def jsonata(self) -> bool:
+        language = self.state.get("QueryLanguage") or self.run.definition.get("QueryLanguage")
+        return language == "JSONata"
 
     def scope(self) -> Scope:
         scope = self.run.scope(self.frame, self.name, self.entered_time)
         if self.retry_count is not None:
             scope.context["State"]["RetryCount"] = self.retry_count
         return scope
+
+    def bindings(self, result: Any = _NO_VALUE, error_output: Any = _NO_VALUE) -> dict[str, Any]:
+        """JSONata's variables: the workflow variables and `$states`."""
+        states: dict[str, Any] = {"input": self.raw_input, "context": self.scope().context}
+        if result is not _NO_VALUE:
+            states["result"] = result
+        if error_output is not _NO_VALUE:
+            states["errorOutput"] = error_output
+        return {**self.frame.variables, "states": states}
+
+    def evaluate(self, template: Any, location: str, result: Any = _NO_VALUE) -> Any:
+        return render(template, self.bindings(result), self.run.rng, location)
 
     def event(
         self,
@@ -54,37 +78,94 @@ class StateRun:
         )
 
     def fail(self, failure: RuntimeFailure) -> StateFailure:
-        return StateFailure(located(failure, self.name, self.entered_id))
+        error = located(failure, self.name, self.entered_id)
+        if isinstance(failure, QueryFailure):
+            self.frame.thread.source = self.entered_previous
+            details = {
+                "error": error.error,
+                "cause": error.cause,
+                "location": failure.location,
+                "state": self.name,
+            }
+            self.event("EvaluationFailed", "evaluationFailedEventDetails", details)
+        return StateFailure(error)
 
 
 def enter_state(run: Run, frame: Frame, branch: Branch, name: str, raw_input: Any) -> StateRun:
     state = branch.states[name]
+    previous = frame.thread.source
     entered_id = run.event(
         frame,
         f"{state['Type']}StateEntered",
         "stateEnteredEventDetails",
         {"name": name, "input": json_text(raw_input), "inputDetails": {"truncated": False}},
     )
-    return StateRun(run, frame, branch, name, state, raw_input, entered_id, run.clock.now)
+    return StateRun(run, frame, branch, name, state, raw_input, entered_id, run.clock.now, previous)
 
 
-def finish(current: StateRun, output: Any) -> Outcome:
-    """Record the exited event and say where to go."""
-    current.event(
-        f"{current.state_type}StateExited",
-        "stateExitedEventDetails",
-        {"name": current.name, "output": json_text(output), "outputDetails": {"truncated": False}},
-    )
-    next_state = current.state.get("Next")
-    if isinstance(next_state, str) and not current.state.get("End"):
+def finish(
+    current: StateRun, output: Any, assigned: dict[str, Any] | None = None, target: Any = None
+) -> Outcome:
+    """Record the exited event (with the variables assigned) and say where to go."""
+    details: dict[str, Any] = {
+        "name": current.name,
+        "output": json_text(output),
+        "outputDetails": {"truncated": False},
+    }
+    if assigned:
+        current.frame.variables.update(assigned)
+        details["assignedVariables"] = {k: json_text(v) for k, v in assigned.items()}
+        details["assignedVariablesDetails"] = {"truncated": False}
+    current.event(f"{current.state_type}StateExited", "stateExitedEventDetails", details)
+    next_state = target if target is not None else current.state.get("Next")
+    if isinstance(next_state, str) and (target is not None or not current.state.get("End")):
         return Next(next_state, output)
     return End(output)
 
 
-def result_to_output(current: StateRun, result: Any) -> Any:
-    scope = current.scope()
-    combined = apply_result_path(current.state, current.raw_input, result, scope)
-    return apply_output_path(current.state, combined, scope)
+def assign_jsonpath(current: StateRun, assign: Any, data: Any) -> dict[str, Any] | None:
+    if not isinstance(assign, dict):
+        return None
+    rendered = render_template(assign, data, current.scope())
+    return dict(rendered) if isinstance(rendered, dict) else None
+
+
+def conclude(
+    current: StateRun,
+    result: Any,
+    *,
+    target: str | None = None,
+    fields: dict[str, Any] | None = None,
+) -> Outcome:
+    """End a state that produced `result`: Assign, then ResultPath/OutputPath or JSONata Output.
+    `fields` holds Assign/Output when they come from elsewhere (a Choice rule)."""
+    fields = current.state if fields is None else fields
+    try:
+        if current.jsonata:
+            assigned = _assign_jsonata(current, fields.get("Assign"), result)
+            output = result
+            if "Output" in fields:
+                output = current.evaluate(fields["Output"], "Output", result)
+        else:
+            assigned = assign_jsonpath(current, fields.get("Assign"), result)
+            scope = current.scope()
+            combined = apply_result_path(current.state, current.raw_input, result, scope)
+            output = apply_output_path(current.state, combined, scope)
+    except RuntimeFailure as failure:
+        raise current.fail(failure) from None
+    return finish(current, output, assigned, target)
+
+
+def _assign_jsonata(
+    current: StateRun, assign: Any, result: Any = _NO_VALUE, error_output: Any = _NO_VALUE
+) -> dict[str, Any] | None:
+    if not isinstance(assign, dict):
+        return None
+    bindings = current.bindings(result, error_output)
+    return {
+        name: render(value, bindings, current.run.rng, f"Assign/{name}")
+        for name, value in assign.items()
+    }
 
 
 def retry_delay(retrier: dict[str, Any], attempt: int, current: StateRun) -> float:
@@ -110,7 +191,10 @@ def with_retry_and_catch(
         try:
             result = attempt(number)
         except RuntimeFailure as failure:
-            raise current.fail(failure) from None
+            stopped = current.fail(failure)
+            if isinstance(failure, QueryFailure):
+                on_failed(stopped.error)
+            raise stopped from None
         except StatesError as error:
             delay = _next_retry(current, error, counts)
             if delay is None:
@@ -119,10 +203,7 @@ def with_retry_and_catch(
             current.run.clock.advance_to(current.run.clock.now + timedelta(seconds=delay))
             number += 1
             continue
-        try:
-            return finish(current, result_to_output(current, result))
-        except RuntimeFailure as failure:
-            raise current.fail(failure) from None
+        return conclude(current, result)
 
 
 def _next_retry(current: StateRun, error: StatesError, counts: dict[int, int]) -> float | None:
@@ -141,19 +222,21 @@ def _catch_or_raise(current: StateRun, error: StatesError) -> Outcome:
     for catcher in current.state.get("Catch") or []:
         if not error_matches(list(catcher.get("ErrorEquals", [])), error.error):
             continue
-        scope = current.scope()
+        error_output = error.error_output()
         try:
-            output = apply_result_path(catcher, current.raw_input, error.error_output(), scope)
+            if current.jsonata:
+                bindings = current.bindings(error_output=error_output)
+                assigned = _assign_jsonata(
+                    current, catcher.get("Assign"), error_output=error_output
+                )
+                output = error_output
+                if "Output" in catcher:
+                    output = render(catcher["Output"], bindings, current.run.rng, "Output")
+            else:
+                assigned = assign_jsonpath(current, catcher.get("Assign"), error_output)
+                scope = current.scope()
+                output = apply_result_path(catcher, current.raw_input, error_output, scope)
         except RuntimeFailure as failure:
             raise current.fail(failure) from None
-        current.event(
-            f"{current.state_type}StateExited",
-            "stateExitedEventDetails",
-            {
-                "name": current.name,
-                "output": json_text(output),
-                "outputDetails": {"truncated": False},
-            },
-        )
-        return Next(str(catcher["Next"]), output)
+        return finish(current, output, assigned, target=str(catcher["Next"]))
     raise StateFailure(error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from stepscope.engine.dataflow.intrinsics import evaluate_intrinsic
@@ -23,6 +24,12 @@ def execute(current: StateRun) -> Outcome:
 def _field(current: StateRun, name: str, path_name: str) -> str | None:
     if name in current.state:
         value: Any = current.state[name]
+        if current.jsonata:
+            value = current.evaluate(value, name)
+            if not isinstance(value, str):
+                raise RuntimeFailure(
+                    f"The {name} field must evaluate to a string, but was {json.dumps(value)}"
+                )
         return str(value)
     path = current.state.get(path_name)
     if not isinstance(path, str):

@@ -7,10 +7,11 @@ import math
 from typing import Any
 
 from stepscope.engine.dataflow.io import apply_input_path
+from stepscope.engine.dataflow.jsonata_eval import QueryFailure, render
 from stepscope.engine.dataflow.scope import select
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure, StatesError, quote_json
-from stepscope.engine.runtime import Frame, Outcome, StateFailure
+from stepscope.engine.runtime import Outcome, StateFailure
 from stepscope.engine.states.common import StateRun, with_retry_and_catch
 
 __all__ = ["execute"]
@@ -29,11 +30,38 @@ def execute(current: StateRun) -> Outcome:
 
 
 def _items(current: StateRun, effective: Any) -> list[Any]:
-    scope = current.scope()
-    items = select(current.state.get("ItemsPath", "$"), effective, scope)
+    if current.jsonata and "Items" in current.state:
+        items = current.evaluate(current.state["Items"], "Items")
+        if not isinstance(items, list):
+            expression = current.state["Items"]
+            shown = (
+                expression[2:-2].strip() if isinstance(expression, str) else quote_json(expression)
+            )
+            raise QueryFailure(
+                f"The JSONata expression '{shown}' specified for the field 'Items' returned an "
+                f"unexpected result type. Expected 'array', but was '{_json_type(items)}' for "
+                f"value: {quote_json(items)}",
+                "Items",
+            )
+        return items
+    items = effective
+    if not current.jsonata:
+        items = select(current.state.get("ItemsPath", "$"), effective, current.scope())
     if not isinstance(items, list):
         raise RuntimeFailure(f"Map state input must be an array but was: {quote_json(items)}")
     return items
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
 
 
 def _tolerated(current: StateRun, effective: Any, total: int) -> int:
@@ -55,8 +83,9 @@ def _tolerated(current: StateRun, effective: Any, total: int) -> int:
 def _run_items(current: StateRun) -> Any:
     from stepscope.engine.branches import branch_of
 
-    scope = current.scope()
-    effective = apply_input_path(current.state, current.raw_input, scope)
+    effective = current.raw_input
+    if not current.jsonata:
+        effective = apply_input_path(current.state, current.raw_input, current.scope())
     items = _items(current, effective)
     tolerated = _tolerated(current, effective, len(items))
     processor = branch_of(current.state.get("ItemProcessor") or current.state["Iterator"])
@@ -79,9 +108,21 @@ def _run_items(current: StateRun) -> Any:
             outputs.append(None)
     thread.source = thread.last
     current.event("MapStateSucceeded", becomes_source=False)
-    if "ResultSelector" in current.state:
+    if "ResultSelector" in current.state and not current.jsonata:
         return render_template(current.state["ResultSelector"], outputs, current.scope())
     return outputs
+
+
+def _select_item(
+    current: StateRun, selector: Any, effective: Any, item_context: dict[str, Any]
+) -> Any:
+    if current.jsonata:
+        bindings = current.bindings()
+        bindings["states"]["context"].update(item_context)
+        return render(selector, bindings, current.run.rng, "ItemSelector")
+    scope = current.scope()
+    scope.context.update(item_context)
+    return render_template(selector, effective, scope)
 
 
 def _iteration(
@@ -91,15 +132,13 @@ def _iteration(
 
     thread = current.frame.thread
     item_context = {"Map": {"Item": {"Index": index, "Value": item}}}
+    frame = current.frame.branch()
     value = item
     if selector is not None:
-        scope = current.scope()
-        scope.context.update(item_context)
         try:
-            value = render_template(selector, effective, scope)
+            value = _select_item(current, selector, effective, item_context)
         except RuntimeFailure as failure:
             raise current.fail(failure) from None
-    frame = Frame(thread.child(), dict(current.frame.extra_context))
     details = {"index": index, "name": current.name}
     current.run.event(frame, "MapIterationStarted", "mapIterationStartedEventDetails", details)
     try:

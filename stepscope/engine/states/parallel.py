@@ -10,7 +10,7 @@ from typing import Any
 from stepscope.engine.dataflow.io import apply_input_path
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import StatesError
-from stepscope.engine.runtime import Frame, Outcome, StateFailure
+from stepscope.engine.runtime import Outcome, StateFailure
 from stepscope.engine.states.common import StateRun, with_retry_and_catch
 
 __all__ = ["execute"]
@@ -29,14 +29,11 @@ def execute(current: StateRun) -> Outcome:
 def _run_branches(current: StateRun) -> Any:
     from stepscope.engine.branches import branch_of, run_branch
 
-    scope = current.scope()
-    effective = apply_input_path(current.state, current.raw_input, scope)
-    if "Parameters" in current.state:
-        effective = render_template(current.state["Parameters"], effective, scope)
+    effective = _branch_input(current)
     current.event("ParallelStateStarted")
     outputs: list[Any] = []
     for branch in current.state.get("Branches") or []:
-        frame = Frame(current.frame.thread.child(), dict(current.frame.extra_context))
+        frame = current.frame.branch()
         try:
             outputs.append(run_branch(current.run, frame, branch_of(branch), effective))
         except StateFailure as failure:
@@ -45,6 +42,18 @@ def _run_branches(current: StateRun) -> Any:
         current.frame.thread.join(frame.thread)
     current.frame.thread.source = current.frame.thread.last
     current.event("ParallelStateSucceeded", becomes_source=False)
-    if "ResultSelector" in current.state:
+    if "ResultSelector" in current.state and not current.jsonata:
         return render_template(current.state["ResultSelector"], outputs, current.scope())
     return outputs
+
+
+def _branch_input(current: StateRun) -> Any:
+    if current.jsonata:
+        if "Arguments" in current.state:
+            return current.evaluate(current.state["Arguments"], "Arguments")
+        return current.raw_input
+    scope = current.scope()
+    effective = apply_input_path(current.state, current.raw_input, scope)
+    if "Parameters" in current.state:
+        effective = render_template(current.state["Parameters"], effective, scope)
+    return effective

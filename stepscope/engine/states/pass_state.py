@@ -1,4 +1,4 @@
-"""Pass: hands on its input, or a fixed Result, through the JSONPath data flow."""
+"""Pass: hands on its input, or a fixed Result, through the data flow."""
 
 from __future__ import annotations
 
@@ -6,17 +6,17 @@ from stepscope.engine.dataflow.io import apply_input_path
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure
 from stepscope.engine.runtime import Outcome
-from stepscope.engine.states.common import StateRun, finish, result_to_output
+from stepscope.engine.states.common import StateRun, conclude
 
 
 def execute(current: StateRun) -> Outcome:
+    if current.jsonata:
+        return conclude(current, current.raw_input)
     try:
         scope = current.scope()
         effective = apply_input_path(current.state, current.raw_input, scope)
         if "Parameters" in current.state:
             effective = render_template(current.state["Parameters"], effective, scope)
-        result = current.state["Result"] if "Result" in current.state else effective
-        output = result_to_output(current, result)
     except RuntimeFailure as failure:
         raise current.fail(failure) from None
-    return finish(current, output)
+    return conclude(current, current.state["Result"] if "Result" in current.state else effective)

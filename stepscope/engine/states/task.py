@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from stepscope.engine.dataflow.io import apply_input_path
+from stepscope.engine.dataflow.scope import select
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure, StatesError
 from stepscope.engine.resolvers.lambda_task import invoke_legacy, invoke_optimised
@@ -19,18 +20,23 @@ LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 
 def execute(current: StateRun) -> Outcome:
     try:
-        effective = apply_input_path(current.state, current.raw_input, current.scope())
+        effective = current.raw_input
+        if not current.jsonata:
+            effective = apply_input_path(current.state, current.raw_input, current.scope())
         call = _resource_call(current)
+        current.timeouts = _timeouts(current, effective)
     except RuntimeFailure as failure:
         raise current.fail(failure) from None
 
     def attempt(number: int) -> Any:
         current.retry_count = number
         parameters = effective
-        if "Parameters" in current.state:
+        if current.jsonata and "Arguments" in current.state:
+            parameters = current.evaluate(current.state["Arguments"], "Arguments")
+        elif "Parameters" in current.state:
             parameters = render_template(current.state["Parameters"], effective, current.scope())
         result = call(current, parameters)
-        if "ResultSelector" in current.state:
+        if "ResultSelector" in current.state and not current.jsonata:
             return render_template(current.state["ResultSelector"], result, current.scope())
         return result
 
@@ -53,3 +59,22 @@ def _resource_call(current: StateRun) -> Any:
         f"The resource '{resource}' cannot run locally: only Lambda functions with a local "
         "handler are supported"
     )
+
+
+def _timeouts(current: StateRun, effective: Any) -> dict[str, Any]:
+    """timeoutInSeconds / heartbeatInSeconds for the scheduled event, from the fixed value, the
+    JSONata expression or the *Path field."""
+    found: dict[str, Any] = {}
+    for field, key in (
+        ("TimeoutSeconds", "timeoutInSeconds"),
+        ("HeartbeatSeconds", "heartbeatInSeconds"),
+    ):
+        if field in current.state:
+            value = current.state[field]
+            found[key] = current.evaluate(value, field) if current.jsonata else value
+        elif field + "Path" in current.state:
+            found[key] = select(current.state[field + "Path"], effective, current.scope())
+    for key, value in found.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise RuntimeFailure(f"The {key} value must be a positive integer, but was {value!r}")
+    return found

@@ -3,33 +3,53 @@ the top level the stepper suspends until it; inside a branch the virtual clock j
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
 from stepscope.engine.clock import parse_strict_timestamp
-from stepscope.engine.dataflow.io import apply_input_path, apply_output_path
+from stepscope.engine.dataflow.io import apply_input_path
 from stepscope.engine.dataflow.scope import Scope, select
 from stepscope.engine.errors import RuntimeFailure
 from stepscope.engine.runtime import Outcome, Suspend
-from stepscope.engine.states.common import StateRun, finish
+from stepscope.engine.states.common import StateRun, conclude
 
 
 def execute(current: StateRun) -> Outcome:
     try:
         scope = current.scope()
-        effective = apply_input_path(current.state, current.raw_input, scope)
-        deadline = _deadline(current.state, effective, scope, current.run.clock.now)
-        output = apply_output_path(current.state, effective, scope)
+        if current.jsonata:
+            effective = current.raw_input
+            state = _evaluated_fields(current)
+        else:
+            effective = apply_input_path(current.state, current.raw_input, scope)
+            state = current.state
+        deadline = _deadline(state, effective, scope, current.run.clock.now)
     except RuntimeFailure as failure:
         raise current.fail(failure) from None
     if current.frame.can_suspend and deadline > current.run.clock.now:
-        return Suspend(deadline, {"output": output})
+        return Suspend(deadline, {"result": effective})
     current.run.clock.advance_to(deadline)
-    return finish(current, output)
+    return conclude(current, effective)
 
 
 def resume(current: StateRun, saved: dict[str, Any]) -> Outcome:
-    return finish(current, saved["output"])
+    return conclude(current, saved["result"])
+
+
+def _evaluated_fields(current: StateRun) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name in ("Seconds", "Timestamp"):
+        if name in current.state:
+            fields[name] = current.evaluate(current.state[name], name)
+    seconds = fields.get("Seconds")
+    if "Seconds" in fields and (
+        isinstance(seconds, bool) or not isinstance(seconds, int) or seconds < 0
+    ):
+        raise RuntimeFailure(
+            f"The Seconds field must be a non-negative integer, but was {json.dumps(seconds)}"
+        )
+    return fields
 
 
 def _deadline(state: dict[str, Any], data: Any, scope: Scope, now: datetime) -> datetime:
@@ -83,6 +103,4 @@ def _seconds_from_path(path: str, data: Any, scope: Scope) -> int:
 def _shown(value: Any) -> str:
     if isinstance(value, str):
         return value
-    import json
-
     return json.dumps(value)
