@@ -22,9 +22,12 @@ __all__ = ["QueryFailure", "evaluate", "is_expression", "render"]
 class QueryFailure(RuntimeFailure):
     """States.QueryEvaluationError, with the field it happened in (EvaluationFailed's location)."""
 
-    def __init__(self, message: str, location: str) -> None:
+    def __init__(self, message: str, location: str | None, *, after_entered: bool = False) -> None:
         super().__init__(message, QUERY_EVALUATION_ERROR)
         self.location = location
+        # AWS chains EvaluationFailed to the event before StateEntered for failures while
+        # evaluating, and to StateEntered itself for a value rejected after evaluation.
+        self.after_entered = after_entered
 
 
 def is_expression(value: Any) -> bool:
@@ -41,7 +44,8 @@ def _aws_functions(rng: Any) -> dict[str, Callable[..., Any]]:
 
     def range_(start: Any, end: Any, step: Any) -> Any:
         start, end, step = int(start), int(end), int(step)
-        return list(range(start, end + (1 if step > 0 else -1), step))
+        values = list(range(start, end + (1 if step > 0 else -1), step))
+        return values[0] if len(values) == 1 else values  # a JSONata singleton sequence
 
     def hash_(data: Any, algorithm: Any) -> Any:
         return _hash([data, algorithm], rng)
@@ -76,7 +80,7 @@ def evaluate(text: str, bindings: dict[str, Any], rng: Any, location: str) -> An
         compiled.set_output_convert_nulls(False)
         for name, function in _aws_functions(rng).items():
             compiled.register_lambda(name, function)
-        result = compiled.evaluate(None, bindings)
+        result = compiled.evaluate(None, _with_null_markers(bindings))
     except Exception as problem:  # noqa: BLE001 - any evaluation error is the user's, reported
         raise QueryFailure(
             f"The JSONata expression '{expression}' specified for the field '{location}' threw "
@@ -96,6 +100,12 @@ def evaluate(text: str, bindings: dict[str, Any], rng: Any, location: str) -> An
             location,
         )
     return plain(result)
+
+
+def _with_null_markers(bindings: dict[str, Any]) -> dict[str, Any]:
+    """A variable holding null must read as null, not as an unbound (undefined) name."""
+    null = jsonata_utils.Utils.NULL_VALUE
+    return {name: null if value is None else value for name, value in bindings.items()}
 
 
 def _is_function(value: Any) -> bool:

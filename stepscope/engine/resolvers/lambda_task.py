@@ -181,8 +181,9 @@ def invoke_legacy(current: Any, event: Any) -> Any:
         "inputDetails": {"truncated": False},
         "resource": resource,
     }
-    if "timeoutInSeconds" in _timeouts(current):
-        scheduled["timeoutInSeconds"] = _timeouts(current)["timeoutInSeconds"]
+    for key in ("timeoutInSeconds", "taskCredentials"):
+        if key in _timeouts(current):
+            scheduled[key] = _timeouts(current)[key]
     current.event("LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails", scheduled)
     current.event("LambdaFunctionStarted")
     try:

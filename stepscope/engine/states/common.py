@@ -80,13 +80,11 @@ class StateRun:
     def fail(self, failure: RuntimeFailure) -> StateFailure:
         error = located(failure, self.name, self.entered_id)
         if isinstance(failure, QueryFailure):
-            self.frame.thread.source = self.entered_previous
-            details = {
-                "error": error.error,
-                "cause": error.cause,
-                "location": failure.location,
-                "state": self.name,
-            }
+            if not failure.after_entered:
+                self.frame.thread.source = self.entered_previous
+            details = {"error": error.error, "cause": error.cause, "state": self.name}
+            if failure.location is not None:
+                details["location"] = failure.location
             self.event("EvaluationFailed", "evaluationFailedEventDetails", details)
         return StateFailure(error)
 

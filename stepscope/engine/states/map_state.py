@@ -48,7 +48,8 @@ def _items(current: StateRun, effective: Any) -> list[Any]:
     if not current.jsonata:
         items = select(current.state.get("ItemsPath", "$"), effective, current.scope())
     if not isinstance(items, list):
-        raise RuntimeFailure(f"Map state input must be an array but was: {quote_json(items)}")
+        message = f"Map state input must be an array but was: {quote_json(items)}"
+        raise QueryFailure(message, None) if current.jsonata else RuntimeFailure(message)
     return items
 
 

@@ -74,7 +74,17 @@ def _timeouts(current: StateRun, effective: Any) -> dict[str, Any]:
             found[key] = current.evaluate(value, field) if current.jsonata else value
         elif field + "Path" in current.state:
             found[key] = select(current.state[field + "Path"], effective, current.scope())
+    credentials = current.state.get("Credentials")
+    if isinstance(credentials, dict):
+        if current.jsonata:
+            rendered = current.evaluate(credentials, "Credentials")
+        else:
+            rendered = render_template(credentials, effective, current.scope())
+        if isinstance(rendered, dict) and "RoleArn" in rendered:
+            found["taskCredentials"] = {"roleArn": rendered["RoleArn"]}
     for key, value in found.items():
+        if key == "taskCredentials":
+            continue
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise RuntimeFailure(f"The {key} value must be a positive integer, but was {value!r}")
     return found

@@ -9,6 +9,7 @@ from typing import Any
 
 from stepscope.engine.clock import parse_strict_timestamp
 from stepscope.engine.dataflow.io import apply_input_path
+from stepscope.engine.dataflow.jsonata_eval import QueryFailure
 from stepscope.engine.dataflow.scope import Scope, select
 from stepscope.engine.errors import RuntimeFailure
 from stepscope.engine.runtime import Outcome, Suspend
@@ -48,6 +49,13 @@ def _evaluated_fields(current: StateRun) -> dict[str, Any]:
     ):
         raise RuntimeFailure(
             f"The Seconds field must be a non-negative integer, but was {json.dumps(seconds)}"
+        )
+    if "Timestamp" in fields and parse_strict_timestamp(fields["Timestamp"]) is None:
+        raise QueryFailure(
+            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time "
+            f"format string: {_shown(fields['Timestamp'])}",
+            "Timestamp",
+            after_entered=True,
         )
     return fields
 
