@@ -71,9 +71,21 @@ def execution_get(*, pk: int) -> Execution:
     return execution
 
 
+def _cache_key(execution: Execution) -> tuple[int, int, str]:
+    return (execution.pk, execution.event_count, execution.updated_at.isoformat())
+
+
+def projection_remember(*, execution: Execution, projection: Projection) -> None:
+    """Keep a projection just made from exactly the execution's stored events (after an import)."""
+    with _lock:
+        _projections[_cache_key(execution)] = projection
+        while len(_projections) > _CACHE_SIZE:
+            _projections.popitem(last=False)
+
+
 def execution_projection(*, execution: Execution) -> Projection:
     """The projection of the stored events; reused while the execution is unchanged."""
-    key = (execution.pk, execution.event_count, execution.updated_at.isoformat())
+    key = _cache_key(execution)
     with _lock:
         cached = _projections.get(key)
         if cached is not None:
@@ -81,10 +93,7 @@ def execution_projection(*, execution: Execution) -> Projection:
             return cached
     events = execution.events.order_by("event_id").values_list("data", flat=True)
     projection = project(events.iterator(chunk_size=2000))
-    with _lock:
-        _projections[key] = projection
-        while len(_projections) > _CACHE_SIZE:
-            _projections.popitem(last=False)
+    projection_remember(execution=execution, projection=projection)
     return projection
 
 

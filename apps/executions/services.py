@@ -7,7 +7,6 @@ lists filter on (status, times, counts) is copied from the projection of the eve
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -15,15 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.definitions.services import version_graph_svg
 from apps.executions.linking import UnknownDefinitionError, link_definition, missing_states
-from apps.executions.models import Execution, HistoryEvent
+from apps.executions.models import Execution
+from apps.executions.selectors import projection_remember
+from apps.executions.storage import canonical, merge, run_of_event, store_events
 from stepscope.asl.build_model import build_state_machine
 from stepscope.graph import Direction, render_svg
-from stepscope.history.events import event_id, event_time, event_type, previous_event_id
+from stepscope.history.events import event_id
 from stepscope.history.importing import (
     ExecutionDescription,
     HistoryFormatError,
@@ -35,7 +36,6 @@ from stepscope.history.projection import Projection, project
 from stepscope.history.reconstruct import reconstruct_definition
 
 Document = tuple[str, str]
-BATCH_SIZE = 1000
 LOGGED_SKIPS = 200
 NAME_MAX_LENGTH = 200
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "histories"
@@ -81,10 +81,6 @@ def _read(documents: Sequence[Document]) -> tuple[ImportedHistory, list[SkippedE
     raise ExecutionImportError("There was nothing to import: give a history file or paste one.")
 
 
-def _canonical(event: dict[str, Any]) -> str:
-    return json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -98,18 +94,18 @@ def _find_execution(imported: ImportedHistory) -> Execution | None:
         found = executions.filter(fingerprint=_digest(arn)).first()
         if found is not None:
             return found
-    first = _digest(_canonical(imported.events[0]))
+    first = _digest(canonical(imported.events[0]))
     candidates = executions.filter(first_event_digest=first)
     if arn:
         candidates = candidates.filter(execution_arn__in=["", arn])
     return candidates.order_by("id").first()
 
 
-def _name_for(name: str | None, imported: ImportedHistory, documents: Sequence[Document]) -> str:
+def _name_for(imported: ImportedHistory, documents: Sequence[Document]) -> str:
+    """The name from describe-execution, the ARN, or the first file's name."""
     description = imported.description
     arn = description.execution_arn if description else None
     candidates = [
-        name,
         description.name if description else None,
         arn.rsplit(":", 1)[-1] if arn else None,
         *(Path(file).name.split(".")[0] for file, _ in documents if file != "pasted text"),
@@ -126,79 +122,6 @@ def _description_json(description: ExecutionDescription | None) -> dict[str, Any
         return None
     fields = asdict(description)
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in fields.items()}
-
-
-def _merge(
-    stored: dict[int, dict[str, Any]], incoming: Sequence[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[SkippedEvent]]:
-    """The incoming events not yet stored; one that differs from its stored twin is skipped."""
-    new: list[dict[str, Any]] = []
-    conflicts: list[SkippedEvent] = []
-    for event in incoming:
-        number = event_id(event)
-        if number is None:
-            continue
-        if number not in stored:
-            new.append(event)
-        elif _canonical(stored[number]) != _canonical(event):
-            conflicts.append(
-                SkippedEvent(
-                    number,
-                    f"event {number}",
-                    f"differs from event {number} already stored; the stored one is kept",
-                )
-            )
-    return new, conflicts
-
-
-def _run_of_event(projection: Projection) -> dict[int, tuple[str, str]]:
-    owner: dict[int, tuple[str, str]] = {}
-    for run in projection.runs:
-        for number in run.event_ids:
-            owner[number] = (run.name[:200], run.key[:1024])
-    return owner
-
-
-def _event_row(
-    execution: Execution, event: dict[str, Any], owner: dict[int, tuple[str, str]]
-) -> HistoryEvent:
-    number = event_id(event) or 0
-    state_name, run_key = owner.get(number, ("", ""))
-    return HistoryEvent(
-        execution=execution,
-        event_id=number,
-        previous_event_id=previous_event_id(event),
-        type=event_type(event)[:64],
-        timestamp=event_time(event),
-        state_name=state_name,
-        run_key=run_key,
-        data=event,
-    )
-
-
-def _store_events(
-    execution: Execution,
-    new: Sequence[dict[str, Any]],
-    owner: dict[int, tuple[str, str]],
-    *,
-    had_stored: bool,
-) -> None:
-    """Insert the new events in bulk; re-point stored ones whose run changed with the merge."""
-    rows = [_event_row(execution, event, owner) for event in new]
-    HistoryEvent.objects.bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
-    if not had_stored or not rows:
-        return  # nothing stored before, or nothing new: no stored event can have moved
-    new_ids = {row.event_id for row in rows}
-    moved = []
-    stored = HistoryEvent.objects.filter(execution=execution)
-    for row in stored.only("id", "event_id", "state_name", "run_key").iterator(chunk_size=2000):
-        if row.event_id in new_ids:
-            continue
-        state_name, run_key = owner.get(row.event_id, ("", ""))
-        if (row.state_name, row.run_key) != (state_name, run_key):
-            row.state_name, row.run_key = state_name, run_key
-            moved.append(row)
-    HistoryEvent.objects.bulk_update(moved, ["state_name", "run_key"], batch_size=BATCH_SIZE)
 
 
 def _copy_projection(execution: Execution, projection: Projection) -> None:
@@ -264,48 +187,77 @@ def execution_import(
             "No usable history events were found" + (f" ({reasons})." if reasons else ".")
         )
     skipped.extend(imported.skipped)
+    request = _Request(documents, definition, name, user)
+    try:
+        return _import_once(imported, skipped, request)
+    except IntegrityError:  # another import created the same execution at the same moment
+        return _import_once(imported, skipped, request)
+
+
+@dataclass(frozen=True)
+class _Request:
+    documents: Sequence[Document]
+    definition: str | int | None
+    name: str | None
+    user: Any
+
+
+def _execution_for(imported: ImportedHistory, request: _Request) -> tuple[Execution, bool]:
+    execution = _find_execution(imported)
+    created = execution is None
+    if execution is None:
+        first = _digest(canonical(imported.events[0]))
+        execution = Execution(
+            fingerprint=first, first_event_digest=first, imported_by=_user(request.user)
+        )
+    given = (request.name or "").strip()
+    execution.name = given[:NAME_MAX_LENGTH] if given else execution.name
+    if not execution.name:
+        execution.name = _name_for(imported, request.documents)
+    return execution, created
+
+
+def _set_graph_source(execution: Execution, projection: Projection) -> None:
+    """No definition: draw the states the history shows, marked as reconstructed."""
+    execution.reconstructed = execution.definition_version is None
+    execution.reconstructed_definition = (
+        reconstruct_definition(projection) if execution.reconstructed else None
+    )
+    execution.reconstructed_svg = ""
+
+
+def _import_once(
+    imported: ImportedHistory, skipped: list[SkippedEvent], request: _Request
+) -> ImportResult:
     with transaction.atomic():
-        execution = _find_execution(imported)
-        created = execution is None
-        if execution is None:
-            first = _digest(_canonical(imported.events[0]))
-            execution = Execution(
-                fingerprint=first, first_event_digest=first, imported_by=_user(user)
-            )
-        execution.name = name.strip()[:NAME_MAX_LENGTH] if name and name.strip() else execution.name
-        if not execution.name:
-            execution.name = _name_for(name, imported, documents)
+        execution, created = _execution_for(imported, request)
         stored = {} if created else dict(execution.events.values_list("event_id", "data"))
-        new, conflicts = _merge(stored, imported.events)
-        skipped.extend(conflicts)
+        new, conflicts = merge(stored, imported.events)
         events = sorted([*stored.values(), *new], key=lambda event: event_id(event) or 0)
         projection = project(events)
         _copy_description(execution, imported)
         _copy_projection(execution, projection)
         history_states = {run.name for run in projection.runs}
         problems: list[str] = []
-        note = _relink(execution, definition, imported, history_states, user, problems, created)
-        if execution.definition_version is None:
-            execution.reconstructed = True
-            execution.reconstructed_definition = reconstruct_definition(projection)
-            execution.reconstructed_svg = ""
-        else:
-            execution.reconstructed = False
-            execution.reconstructed_definition = None
-            execution.reconstructed_svg = ""
+        note = _relink(execution, request, imported, history_states, problems, created)
+        _set_graph_source(execution, projection)
         execution.save()
-        _store_events(execution, new, _run_of_event(projection), had_stored=bool(stored))
-        lacking = tuple(missing_states(execution.definition_version, history_states))
-        notes = (*imported.notes, *problems)
+        store_events(execution, new, run_of_event(projection), had_stored=bool(stored))
         parts = {
-            "skipped": tuple(skipped),
-            "notes": notes,
-            "missing_states": lacking,
+            "skipped": (*skipped, *conflicts),
+            "notes": (*imported.notes, *problems),
+            "missing_states": tuple(missing_states(execution.definition_version, history_states)),
             "definition_note": note,
         }
-        entry = _log_entry(documents=documents, user=user, added=len(new), result_parts=parts)
+        entry = _log_entry(
+            documents=request.documents, user=request.user, added=len(new), result_parts=parts
+        )
         execution.import_log = [*execution.import_log, entry][-20:]
         execution.save(update_fields=["import_log"])
+        # The projection is of exactly what is now stored: keep it for the page that follows.
+        transaction.on_commit(
+            lambda: projection_remember(execution=execution, projection=projection)
+        )
     return ImportResult(execution, created, len(new), **parts)
 
 
@@ -315,14 +267,14 @@ def _user(user: Any) -> Any:
 
 def _relink(
     execution: Execution,
-    given: str | int | None,
+    request: _Request,
     imported: ImportedHistory,
     history_states: set[str],
-    user: Any,
     problems: list[str],
     created: bool,
 ) -> str:
     """Tie the execution to a version, unless it already has one and none was asked for."""
+    given, user = request.definition, request.user
     asked = given is not None and str(given).strip() != ""
     if not created and not asked and execution.definition_version_id is not None:
         return f"kept {execution.definition_version}"
