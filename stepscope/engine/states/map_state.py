@@ -1,9 +1,8 @@
-"""Map (inline): runs the item processor once per item of ItemsPath, in order, each iteration on
-its own history thread, and collects the outputs."""
+"""Map: runs the item processor once per item, in order, and collects the outputs. Inline
+iterations run on their own history threads; a distributed Map runs them as a Map Run."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from stepscope.engine.dataflow.io import apply_input_path
@@ -16,7 +15,8 @@ from stepscope.engine.states.common import StateRun, with_retry_and_catch
 
 __all__ = ["execute"]
 
-EXCEEDED = "States.ExceedToleratedFailureThreshold"
+from stepscope.engine.states.map_limits import check_max_concurrency, tolerated_failures
+from stepscope.engine.states.map_run import EXCEEDED, THRESHOLD_CAUSE, run_map_run
 
 
 def execute(current: StateRun) -> Outcome:
@@ -65,52 +65,57 @@ def _json_type(value: Any) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
-def _tolerated(current: StateRun, effective: Any, total: int) -> int:
-    scope = current.scope()
-    count = current.state.get("ToleratedFailureCount")
-    if "ToleratedFailureCountPath" in current.state:
-        count = select(current.state["ToleratedFailureCountPath"], effective, scope)
-    percentage = current.state.get("ToleratedFailurePercentage")
-    if "ToleratedFailurePercentagePath" in current.state:
-        percentage = select(current.state["ToleratedFailurePercentagePath"], effective, scope)
-    limits = []
-    if isinstance(count, (int, float)) and not isinstance(count, bool):
-        limits.append(int(count))
-    if isinstance(percentage, (int, float)) and not isinstance(percentage, bool):
-        limits.append(math.floor(total * float(percentage) / 100))
-    return max(limits) if limits else 0
-
-
 def _run_items(current: StateRun) -> Any:
     from stepscope.engine.branches import branch_of
 
     effective = current.raw_input
     if not current.jsonata:
         effective = apply_input_path(current.state, current.raw_input, current.scope())
+    check_max_concurrency(current, effective)
     items = _items(current, effective)
-    tolerated = _tolerated(current, effective, len(items))
-    processor = branch_of(current.state.get("ItemProcessor") or current.state["Iterator"])
+    processor_definition = current.state.get("ItemProcessor") or current.state["Iterator"]
+    processor = branch_of(processor_definition)
     selector = current.state.get("ItemSelector", current.state.get("Parameters"))
     current.event("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
-    thread = current.frame.thread
-    outputs: list[Any] = []
-    failures = 0
-    for index, item in enumerate(items):
+    tolerated = tolerated_failures(current, effective, len(items))
+
+    def select_value(index: int, item: Any) -> Any:
+        if selector is None:
+            return item
+        item_context = {"Map": {"Item": {"Index": index, "Value": item}}}
         try:
-            outputs.append(_iteration(current, processor, selector, effective, index, item))
-        except StateFailure as failure:
-            failures += 1
-            if failures > tolerated:
-                if tolerated or "ToleratedFailureCount" in current.state:
-                    raise StatesError(
-                        EXCEEDED, "The specified tolerated failure threshold was exceeded"
-                    ) from None
-                raise failure.error from None
-            outputs.append(None)
+            return _select_item(current, selector, effective, item_context)
+        except RuntimeFailure as failure:
+            raise current.fail(failure) from None
+
+    config = processor_definition.get("ProcessorConfig") or {}
+    if config.get("Mode") == "DISTRIBUTED":
+        outputs = run_map_run(current, processor, items, select_value, tolerated)
+    else:
+        outputs = _run_inline(current, processor, items, select_value, tolerated)
+    thread = current.frame.thread
     thread.source = thread.last
     current.event("MapStateSucceeded", becomes_source=False)
     if "ResultSelector" in current.state and not current.jsonata:
         return render_template(current.state["ResultSelector"], outputs, current.scope())
+    return outputs
+
+
+def _run_inline(
+    current: StateRun, processor: Any, items: list[Any], select_value: Any, tolerated: int | None
+) -> list[Any]:
+    outputs: list[Any] = []
+    failures = 0
+    for index, item in enumerate(items):
+        try:
+            outputs.append(_iteration(current, processor, select_value(index, item), index))
+        except StateFailure as failure:
+            failures += 1
+            if failures > (tolerated or 0):
+                if tolerated is not None:
+                    raise StatesError(EXCEEDED, THRESHOLD_CAUSE) from None
+                raise failure.error from None
+            outputs.append(None)
     return outputs
 
 
@@ -126,20 +131,11 @@ def _select_item(
     return render_template(selector, effective, scope)
 
 
-def _iteration(
-    current: StateRun, processor: Any, selector: Any, effective: Any, index: int, item: Any
-) -> Any:
+def _iteration(current: StateRun, processor: Any, value: Any, index: int) -> Any:
     from stepscope.engine.branches import run_branch
 
     thread = current.frame.thread
-    item_context = {"Map": {"Item": {"Index": index, "Value": item}}}
     frame = current.frame.branch()
-    value = item
-    if selector is not None:
-        try:
-            value = _select_item(current, selector, effective, item_context)
-        except RuntimeFailure as failure:
-            raise current.fail(failure) from None
     details = {"index": index, "name": current.name}
     current.run.event(frame, "MapIterationStarted", "mapIterationStartedEventDetails", details)
     try:
