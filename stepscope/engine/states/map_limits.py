@@ -26,7 +26,7 @@ def _number(current: StateRun, field: str, effective: Any, kind: str) -> Any:
     path = current.state.get(field + "Path")
     if not isinstance(path, str):
         return None
-    value = select(path, effective, current.scope())
+    value = _as_number(select(path, effective, current.scope()))
     valid = isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind == "integer":
         valid = valid and float(value).is_integer()
@@ -35,6 +35,17 @@ def _number(current: StateRun, field: str, effective: Any, kind: str) -> Any:
             f"The {field}Path field refers to value {_shown(value)} which is not a valid "
             f"{kind}: {path}"
         )
+    return value
+
+
+def _as_number(value: Any) -> Any:
+    """Numbers written as text ("1") count as numbers, as AWS reads them."""
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        return int(number) if number.is_integer() else number
     return value
 
 
