@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stepscope.engine.runtime import Branch, End, Frame, Next, Run, Suspend
+from stepscope.engine.runtime import Branch, End, Frame, Next, Run, StateFailure, Suspend
 from stepscope.engine.states import handler_for
 from stepscope.engine.states.common import enter_state
 
@@ -22,7 +22,12 @@ def run_branch(run: Run, frame: Frame, branch: Branch, value: Any) -> Any:
     name = branch.start_at
     for _ in range(MAX_TRANSITIONS):
         current = enter_state(run, frame, branch, name, value)
-        outcome = handler_for(current.state_type)(current)
+        try:
+            outcome = handler_for(current.state_type)(current)
+        except StateFailure as failure:
+            if failure.state_type is None:
+                failure.state_type = current.state_type
+            raise
         if isinstance(outcome, Next):
             name, value = outcome.state, outcome.output
         elif isinstance(outcome, End):

@@ -119,3 +119,4 @@ class StateFailure(Exception):
     def __init__(self, error: StatesError) -> None:
         super().__init__(str(error))
         self.error = error
+        self.state_type: str | None = None  # the state that failed, set by the branch runner

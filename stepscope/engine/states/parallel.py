@@ -37,6 +37,10 @@ def _run_branches(current: StateRun) -> Any:
         try:
             outputs.append(run_branch(current.run, frame, branch_of(branch), effective))
         except StateFailure as failure:
+            if failure.state_type not in (None, "Fail"):
+                # The Parallel state stops the failed branch's current state, as AWS records it.
+                aborted = f"{failure.state_type}StateAborted"
+                current.run.event(frame, aborted, becomes_source=False)
             current.frame.thread.join(frame.thread)
             raise failure.error from None
         current.frame.thread.join(frame.thread)
