@@ -50,6 +50,7 @@ test: setup browser-deps lint typecheck pytest
 bench: setup
 	$(BIN)/python bench/graph_layout.py
 	$(BIN)/python bench/history_import.py
+	$(BIN)/python bench/simulate_throughput.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
