@@ -4,6 +4,7 @@ checked with AWS's wording."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from stepscope.engine.dataflow.scope import select
@@ -11,7 +12,7 @@ from stepscope.engine.errors import RuntimeFailure
 from stepscope.engine.recorder import json_text
 from stepscope.engine.states.common import StateRun
 
-__all__ = ["check_max_concurrency", "tolerated_failures"]
+__all__ = ["check_max_concurrency", "number_field", "tolerance", "tolerated_failures"]
 
 
 def _shown(value: Any) -> str:
@@ -19,11 +20,18 @@ def _shown(value: Any) -> str:
 
 
 def _number(current: StateRun, field: str, effective: Any, kind: str) -> Any:
-    """The value of `field` (fixed, JSONata or from `fieldPath`), or None when absent."""
-    if field in current.state:
-        value = current.state[field]
+    return number_field(current, current.state, field, effective, kind)
+
+
+def number_field(
+    current: StateRun, fields: dict[str, Any], field: str, effective: Any, kind: str
+) -> Any:
+    """The value of `field` in `fields` (fixed, JSONata or from `fieldPath`), or None when
+    absent."""
+    if field in fields:
+        value = fields[field]
         return current.evaluate(value, field) if current.jsonata else value
-    path = current.state.get(field + "Path")
+    path = fields.get(field + "Path")
     if not isinstance(path, str):
         return None
     value = _as_number(select(path, effective, current.scope()))
@@ -60,15 +68,25 @@ def check_max_concurrency(current: StateRun, effective: Any) -> int:
 
 def tolerated_failures(current: StateRun, effective: Any, total: int) -> int | None:
     """How many iterations may fail, or None when no tolerance is set."""
+    return tolerance(current, effective)(total)
+
+
+def tolerance(current: StateRun, effective: Any) -> Callable[[int], int | None]:
+    """Check the tolerated-failure fields now; the returned function gives, for a number of
+    items (known only once a distributed Map has read them), how many may fail."""
     count = _number(current, "ToleratedFailureCount", effective, "integer")
     percentage = _number(current, "ToleratedFailurePercentage", effective, "float")
     if count is not None and int(count) < 0:
         raise RuntimeFailure("ToleratedFailureCount cannot be negative.")
     if percentage is not None and not 0 <= float(percentage) <= 100:
         raise RuntimeFailure("ToleratedFailurePercentage must be between 0 and 100.")
-    limits = []
-    if count is not None:
-        limits.append(int(count))
-    if percentage is not None:
-        limits.append(math.floor(total * float(percentage) / 100))
-    return max(limits) if limits else None
+
+    def tolerated(total: int) -> int | None:
+        limits = []
+        if count is not None:
+            limits.append(int(count))
+        if percentage is not None:
+            limits.append(math.floor(total * float(percentage) / 100))
+        return max(limits) if limits else None
+
+    return tolerated

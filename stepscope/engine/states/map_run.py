@@ -1,21 +1,37 @@
 """Distributed Map: the items run as child executions of a Map Run. The parent history records
-only MapRunStarted and MapRunSucceeded/Failed, as AWS does."""
+only MapRunStarted and MapRunSucceeded/Failed, as AWS does. Within the Map Run the items are read
+(ItemReader), selected (ItemSelector), batched (ItemBatcher), run, and their results written
+(ResultWriter)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from stepscope.engine.errors import StatesError
+from stepscope.engine.errors import RuntimeFailure, StatesError
 from stepscope.engine.recorder import Recorder, Thread
 from stepscope.engine.runtime import Branch, Frame, Run, StateFailure
 from stepscope.engine.states.common import StateRun
+from stepscope.engine.states.map_batches import Batcher, batch_items
+from stepscope.engine.states.map_results import ChildExecution, WriterRequest, results
 
-__all__ = ["EXCEEDED", "THRESHOLD_CAUSE", "run_map_run"]
+__all__ = ["EXCEEDED", "THRESHOLD_CAUSE", "MapRunPlan", "run_map_run"]
 
 EXCEEDED = "States.ExceedToleratedFailureThreshold"
 THRESHOLD_CAUSE = "The specified tolerated failure threshold was exceeded"
+
+
+@dataclass
+class MapRunPlan:
+    """What a Map Run does: where its items come from and how they are prepared and written."""
+
+    load: Callable[[], list[Any]]
+    select_value: Callable[[int, Any], Any]
+    tolerance: Callable[[int], int | None]
+    batcher: Batcher | None = None
+    writer: WriterRequest | None = None
 
 
 def map_run_arn(current: StateRun) -> str:
@@ -29,32 +45,70 @@ def map_run_arn(current: StateRun) -> str:
     )
 
 
-def run_map_run(
-    current: StateRun,
-    processor: Branch,
-    items: list[Any],
-    select_value: Callable[[int, Any], Any],
-    tolerated: int | None,
-) -> list[Any]:
+def run_map_run(current: StateRun, processor: Branch, plan: MapRunPlan) -> Any:
+    """Run the Map Run and give the Map's result: the children's outputs, or what the
+    ResultWriter made of them."""
+    arn = map_run_arn(current)
+    current.event("MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": arn})
+    try:
+        result = _run(current, processor, plan, arn)
+    except RuntimeFailure:
+        raise
+    except StatesError as error:
+        details = {"error": error.error, "cause": error.cause}
+        current.event(
+            "MapRunFailed",
+            "mapRunFailedEventDetails",
+            {key: value for key, value in details.items() if value is not None},
+        )
+        raise
+    current.event("MapRunSucceeded")
+    return result
+
+
+def _child_inputs(plan: MapRunPlan) -> list[tuple[Any, int]]:
+    """Each child's input with the number of items it carries."""
+    selected = [plan.select_value(index, item) for index, item in enumerate(plan.load())]
+    if plan.batcher is None:
+        return [(value, 1) for value in selected]
+    return list(batch_items(plan.batcher, selected))
+
+
+def _run(current: StateRun, processor: Branch, plan: MapRunPlan, arn: str) -> Any:
+    inputs = _child_inputs(plan)
+    tolerated = plan.tolerance(sum(count for _, count in inputs))
+    children: list[ChildExecution] = []
+    failed_items = 0
+    for value, count in inputs:
+        child = _run_child(current, processor, value, plan.writer is not None)
+        children.append(child)
+        if child.status != "SUCCEEDED":
+            failed_items += count
+    if plan.writer is not None:
+        result = results(current, plan.writer, children, arn)
+    else:
+        result = [child.output for child in children]
+    if failed_items > (tolerated or 0):
+        raise StatesError(EXCEEDED, THRESHOLD_CAUSE)
+    return result
+
+
+def _run_child(current: StateRun, processor: Branch, value: Any, named: bool) -> ChildExecution:
     from stepscope.engine.branches import run_branch
 
-    current.event("MapRunStarted", "mapRunStartedEventDetails", {"mapRunArn": map_run_arn(current)})
-    outputs: list[Any] = []
-    failures = 0
-    for index, item in enumerate(items):
-        child = _child_run(current.run)
-        frame = Frame(Thread(), variables=dict(current.frame.variables))
-        try:
-            outputs.append(run_branch(child, frame, processor, select_value(index, item)))
-        except StateFailure:
-            failures += 1
-            outputs.append(None)
-    if failures > (tolerated or 0):
-        details = {"error": EXCEEDED, "cause": THRESHOLD_CAUSE}
-        current.event("MapRunFailed", "mapRunFailedEventDetails", details)
-        raise StatesError(EXCEEDED, THRESHOLD_CAUSE)
-    current.event("MapRunSucceeded")
-    return outputs
+    run = _child_run(current.run)
+    # Child execution names are only drawn when a ResultWriter reports them.
+    name = str(uuid.UUID(int=run.rng.getrandbits(128), version=4)) if named else ""
+    frame = Frame(Thread(), variables=dict(current.frame.variables))
+    started = run.clock.now
+    try:
+        output = run_branch(run, frame, processor, value)
+    except StateFailure as failure:
+        error = failure.error
+        return ChildExecution(
+            name, value, "FAILED", started, run.clock.now, error=error.error, cause=error.cause
+        )
+    return ChildExecution(name, value, "SUCCEEDED", started, run.clock.now, output=output)
 
 
 def _child_run(parent: Run) -> Run:

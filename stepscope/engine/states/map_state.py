@@ -3,20 +3,30 @@ iterations run on their own history threads; a distributed Map runs them as a Ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from stepscope.engine.dataflow.io import apply_input_path
 from stepscope.engine.dataflow.jsonata_eval import QueryFailure, render
 from stepscope.engine.dataflow.scope import select
 from stepscope.engine.dataflow.templates import render_template
-from stepscope.engine.errors import RuntimeFailure, StatesError, quote_json
+from stepscope.engine.errors import (
+    DATA_LIMIT_EXCEEDED,
+    PAYLOAD_LIMIT_BYTES,
+    RuntimeFailure,
+    StatesError,
+    quote_json,
+)
+from stepscope.engine.recorder import json_text
 from stepscope.engine.runtime import Outcome, StateFailure
 from stepscope.engine.states.common import StateRun, with_retry_and_catch
+from stepscope.engine.states.map_batches import prepare_batcher
+from stepscope.engine.states.map_items import prepare_reader, read_items
+from stepscope.engine.states.map_limits import check_max_concurrency, tolerance
+from stepscope.engine.states.map_results import prepare_writer
+from stepscope.engine.states.map_run import EXCEEDED, THRESHOLD_CAUSE, MapRunPlan, run_map_run
 
 __all__ = ["execute"]
-
-from stepscope.engine.states.map_limits import check_max_concurrency, tolerated_failures
-from stepscope.engine.states.map_run import EXCEEDED, THRESHOLD_CAUSE, run_map_run
 
 
 def execute(current: StateRun) -> Outcome:
@@ -72,12 +82,50 @@ def _run_items(current: StateRun) -> Any:
     if not current.jsonata:
         effective = apply_input_path(current.state, current.raw_input, current.scope())
     check_max_concurrency(current, effective)
-    items = _items(current, effective)
+    reader = prepare_reader(current, effective) if "ItemReader" in current.state else None
+    items = None if reader is not None else _items(current, effective)
     processor_definition = current.state.get("ItemProcessor") or current.state["Iterator"]
     processor = branch_of(processor_definition)
+    # With an ItemReader the items are only read once the Map Run has started.
+    length = 0 if items is None else len(items)
+    current.event("MapStateStarted", "mapStateStartedEventDetails", {"length": length})
+    tolerated = tolerance(current, effective)
+    select_value = _selector(current, effective)
+
+    def load() -> list[Any]:
+        if reader is not None:
+            return read_items(current, reader, effective)
+        return items or []
+
+    config = processor_definition.get("ProcessorConfig") or {}
+    if config.get("Mode") == "DISTRIBUTED":
+        plan = MapRunPlan(
+            load,
+            select_value,
+            tolerated,
+            prepare_batcher(current, effective),
+            prepare_writer(current, effective),
+        )
+        outputs = run_map_run(current, processor, plan)
+    else:
+        loaded = load()
+        outputs = _run_inline(current, processor, loaded, select_value, tolerated(len(loaded)))
+    thread = current.frame.thread
+    thread.source = thread.last
+    current.event("MapStateSucceeded", becomes_source=False)
+    if "ResultSelector" in current.state and not current.jsonata:
+        outputs = render_template(current.state["ResultSelector"], outputs, current.scope())
+    if len(json_text(outputs).encode("utf-8")) > PAYLOAD_LIMIT_BYTES:
+        raise StatesError(
+            DATA_LIMIT_EXCEEDED,
+            f"The state/task '{current.name}' returned a result with a size exceeding the "
+            "maximum number of bytes service limit.",
+        )
+    return outputs
+
+
+def _selector(current: StateRun, effective: Any) -> Callable[[int, Any], Any]:
     selector = current.state.get("ItemSelector", current.state.get("Parameters"))
-    current.event("MapStateStarted", "mapStateStartedEventDetails", {"length": len(items)})
-    tolerated = tolerated_failures(current, effective, len(items))
 
     def select_value(index: int, item: Any) -> Any:
         if selector is None:
@@ -88,17 +136,7 @@ def _run_items(current: StateRun) -> Any:
         except RuntimeFailure as failure:
             raise current.fail(failure) from None
 
-    config = processor_definition.get("ProcessorConfig") or {}
-    if config.get("Mode") == "DISTRIBUTED":
-        outputs = run_map_run(current, processor, items, select_value, tolerated)
-    else:
-        outputs = _run_inline(current, processor, items, select_value, tolerated)
-    thread = current.frame.thread
-    thread.source = thread.last
-    current.event("MapStateSucceeded", becomes_source=False)
-    if "ResultSelector" in current.state and not current.jsonata:
-        return render_template(current.state["ResultSelector"], outputs, current.scope())
-    return outputs
+    return select_value
 
 
 def _run_inline(
