@@ -18,8 +18,12 @@ from stepscope.asl.validation import validate_data
 from stepscope.engine import run_to_completion
 from stepscope.engine.recorder import json_text
 from stepscope.engine.resolvers.lambdas import LambdaRegistry
+from stepscope.engine.resolvers.mock_config import MockConfig, MockConfigError
 
-HELP = "Run a state machine locally (with local Lambda handlers) and print its result."
+HELP = (
+    "Run a state machine locally (with local Lambda handlers and mocked responses) and print "
+    "its result."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +36,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME=path.py:handler",
         help="a local Lambda handler for a function name or ARN (repeatable)",
+    )
+    parser.add_argument(
+        "--mock-config",
+        metavar="FILE",
+        help="a Step Functions Local mock configuration (MockConfigFile.json)",
+    )
+    parser.add_argument("--test-case", metavar="NAME", help="the mock configuration's test case")
+    parser.add_argument(
+        "--state-machine",
+        metavar="NAME",
+        help="the state machine's name in the mock configuration (default: the one that has "
+        "the test case)",
     )
     parser.add_argument("--history-out", metavar="FILE", help="write the event history here")
     parser.add_argument("--batch", action="store_true", help="JSON Lines requests on stdin")
@@ -56,7 +72,8 @@ def simulate_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         loaded = load_definition(Path(args.definition).read_text(encoding="utf-8"))
         value = _read_json_file(args.input) if args.input else {}
-        lambdas = _lambda_options(args.lambdas)
+        resolvers = {"lambda": LambdaRegistry.from_config(_lambda_options(args.lambdas))}
+        resolvers.update(_mock_options(args))
     except (OSError, ValueError) as problem:
         print(f"stepscope simulate: {problem}", file=err)
         return 2
@@ -67,12 +84,14 @@ def simulate_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"{args.definition}: {diagnostic.code} at {where}: {diagnostic.message}", file=err
             )
         return 2
-    completed = run_to_completion(
-        loaded.data, value, resolvers={"lambda": LambdaRegistry.from_config(lambdas)}
-    )
+    completed = run_to_completion(loaded.data, value, resolvers=resolvers)
     print(completed.status, file=out)
     if completed.status == "SUCCEEDED":
         print(json.dumps(completed.output, indent=2, ensure_ascii=False), file=out)
+    elif completed.waiting is not None:
+        waiting = completed.waiting
+        print(f"waiting: the state '{waiting['state']}' waits for a callback", file=out)
+        print(f"task token: {waiting['token']}", file=out)
     else:
         print(f"error: {completed.error}", file=out)
         print(f"cause: {completed.cause}", file=out)
@@ -94,6 +113,28 @@ def _lambda_options(options: list[str]) -> dict[str, dict[str, str]]:
             raise ValueError(f"--lambda {option!r}: no such file {file}")
         lambdas[name] = {"file": str(Path(file).resolve()), "handler": handler}
     return lambdas
+
+
+def _mock_options(args: argparse.Namespace) -> dict[str, Any]:
+    if not args.mock_config and not args.test_case:
+        return {}
+    if not args.mock_config or not args.test_case:
+        raise ValueError("--mock-config and --test-case go together")
+    try:
+        config = MockConfig.parse(_read_json_file(args.mock_config))
+        return {"mocks": config.test_case(args.state_machine, args.test_case)}
+    except MockConfigError as problem:
+        raise ValueError(f"{args.mock_config}: {problem}") from None
+
+
+def _request_resolvers(request: dict[str, Any]) -> dict[str, Any]:
+    resolvers: dict[str, Any] = {"lambda": LambdaRegistry.from_config(request.get("lambdas") or {})}
+    if request.get("mockConfig") is not None:
+        context = request.get("context") or {}
+        config = MockConfig.parse(request["mockConfig"])
+        machine = context.get("stateMachineName") if isinstance(context, dict) else None
+        resolvers["mocks"] = config.test_case(machine, str(request.get("testCase")))
+    return resolvers
 
 
 def run_batch(requests: TextIO, out: TextIO) -> int:
@@ -125,11 +166,15 @@ def answer_request(request: Any) -> dict[str, Any]:
     if rejection is not None or not isinstance(definition, dict):
         return _rejected(request_id, rejection or "the definition must be a JSON object")
     try:
+        resolvers = _request_resolvers(request)
+    except MockConfigError as problem:
+        return {"id": request_id, "status": "FAILED", "note": f"mockConfig: {problem}"}
+    try:
         completed = run_to_completion(
             definition,
             request.get("input"),
             context=request.get("context") or {},
-            resolvers={"lambda": LambdaRegistry.from_config(request.get("lambdas") or {})},
+            resolvers=resolvers,
             machine_type=request.get("type") or "STANDARD",
         )
     except Exception as problem:  # noqa: BLE001 - one bad request must not end the batch

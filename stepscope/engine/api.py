@@ -1,10 +1,12 @@
-"""Run an execution to its end on the virtual clock (batch mode, the CLI, tests)."""
+"""Run an execution to its end on the virtual clock (batch mode, the CLI, tests), or until it
+parks for a callback (then `waiting` says what it waits for)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from stepscope.engine.callbacks import waiting_task
 from stepscope.engine.execution import ExecutionContext
 from stepscope.engine.stepper import start, step
 
@@ -20,6 +22,8 @@ class Completed:
     error: str | None = None
     cause: str | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
+    waiting: dict[str, Any] | None = None  # a parked task (status RUNNING): its token and state
+    snapshot: dict[str, Any] = field(default_factory=dict)
 
 
 def run_to_completion(
@@ -48,4 +52,6 @@ def run_to_completion(
         error=snapshot.get("error"),
         cause=snapshot.get("cause"),
         events=events,
+        waiting=waiting_task(snapshot),
+        snapshot=snapshot,
     )

@@ -13,7 +13,7 @@ from stepscope.engine.dataflow.scope import Scope
 from stepscope.engine.errors import StatesError
 from stepscope.engine.recorder import Recorder, Thread
 
-__all__ = ["Branch", "End", "Frame", "Next", "Outcome", "Run", "Suspend"]
+__all__ = ["Branch", "End", "Frame", "Next", "Outcome", "Park", "Run", "Suspend"]
 
 
 @dataclass
@@ -29,9 +29,10 @@ class End:
 
 @dataclass
 class Suspend:
-    """The state waits until `deadline`; `resume` is what it needs to finish (plain JSON)."""
+    """The state waits until `deadline` (None: until a callback arrives); `resume` is what it
+    needs to finish (plain JSON)."""
 
-    deadline: datetime
+    deadline: datetime | None
     resume: dict[str, Any]
 
 
@@ -71,6 +72,7 @@ class Run:
         recorder: Recorder,
         rng: random.Random,
         resolvers: dict[str, Any],
+        counters: dict[str, int] | None = None,
     ) -> None:
         self.definition = definition
         self.execution = execution
@@ -78,6 +80,13 @@ class Run:
         self.recorder = recorder
         self.rng = rng
         self.resolvers = resolvers
+        self.counters = counters if counters is not None else {}
+
+    def invocation(self, state_name: str) -> int:
+        """How many times this state called out before (mocked responses are numbered so)."""
+        number = self.counters.get(state_name, 0)
+        self.counters[state_name] = number + 1
+        return number
 
     def event(
         self,
@@ -111,6 +120,15 @@ class Run:
     def scope(self, frame: Frame, state_name: str, entered_time: datetime) -> Scope:
         context = self.context_object(frame, state_name, entered_time)
         return Scope(context, self.rng, frame.variables)
+
+
+class Park(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """A task handed out its token and waits for SendTask{Success,Failure,Heartbeat} (or an
+    activity worker). `waiting` is plain JSON: the token, what is waiting and its deadlines."""
+
+    def __init__(self, waiting: dict[str, Any]) -> None:
+        super().__init__(str(waiting.get("token")))
+        self.waiting = waiting
 
 
 class StateFailure(Exception):

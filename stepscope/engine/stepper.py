@@ -16,7 +16,7 @@ from stepscope.engine.clock import VirtualClock, format_iso, parse_iso
 from stepscope.engine.execution import ExecutionContext, execution_object
 from stepscope.engine.recorder import Recorder, Thread, json_text
 from stepscope.engine.runtime import Branch, Frame, Next, Run, StateFailure, Suspend
-from stepscope.engine.states import handler_for, wait
+from stepscope.engine.states import handler_for, task, wait
 from stepscope.engine.states.common import StateRun, enter_state
 
 __all__ = ["Snapshot", "StepResult", "start", "step"]
@@ -83,6 +83,7 @@ def step(
         recorder=recorder,
         rng=rng,
         resolvers=resolvers or {},
+        counters=dict(snapshot.get("invocations") or {}),
     )
     variables = dict(snapshot.get("variables") or {})
     frame = Frame(Thread(**snapshot["thread"]), can_suspend=True, variables=variables)
@@ -92,6 +93,7 @@ def step(
     snapshot["thread"] = {"source": frame.thread.source, "last": frame.thread.last}
     snapshot["rng"] = _rng_to_json(rng)
     snapshot["variables"] = frame.variables
+    snapshot["invocations"] = run.counters
     return StepResult(snapshot, recorder.events, wake_at)
 
 
@@ -122,9 +124,10 @@ def _advance(snapshot: Snapshot, run: Run, frame: Frame) -> str | None:
         _end_failed(snapshot, run, frame, failure.error.error, failure.error.cause)
         return None
     if isinstance(outcome, Suspend):
-        position["suspended"]["deadline"] = format_iso(outcome.deadline)
+        deadline = None if outcome.deadline is None else format_iso(outcome.deadline)
+        position["suspended"]["deadline"] = deadline
         position["suspended"]["resume"] = outcome.resume
-        return format_iso(outcome.deadline)
+        return deadline  # None with status RUNNING: parked until a callback arrives
     if isinstance(outcome, Next):
         snapshot["position"] = {"state": outcome.state, "input": outcome.output}
         return format_iso(run.clock.now)
@@ -134,28 +137,46 @@ def _advance(snapshot: Snapshot, run: Run, frame: Frame) -> str | None:
 
 def _run_position(run: Run, frame: Frame, branch: Branch, position: dict[str, Any]) -> Any:
     suspended = position.get("suspended")
-    if suspended is not None and "deadline" in suspended:
-        deadline = parse_iso(suspended["deadline"])
-        if run.clock.now < deadline:
-            return Suspend(deadline, suspended["resume"])
-        current = StateRun(
-            run,
-            frame,
-            branch,
-            position["state"],
-            branch.states[position["state"]],
-            position["input"],
-            suspended["enteredId"],
-            parse_iso(suspended["enteredTime"]),
-        )
-        del position["suspended"]
-        return wait.resume(current, suspended["resume"])
+    if suspended is not None and "resume" in suspended:
+        return _resume_position(run, frame, branch, position, suspended)
     current = enter_state(run, frame, branch, position["state"], position["input"])
     position["suspended"] = {
         "enteredId": current.entered_id,
         "enteredTime": format_iso(current.entered_time),
     }
     outcome = handler_for(current.state_type)(current)
+    if not isinstance(outcome, Suspend):
+        del position["suspended"]
+    return outcome
+
+
+def _resume_position(
+    run: Run, frame: Frame, branch: Branch, position: dict[str, Any], suspended: dict[str, Any]
+) -> Any:
+    """Finish a suspended state once its deadline has passed or its callback has arrived."""
+    saved = suspended["resume"]
+    deadline = parse_iso(suspended["deadline"]) if suspended.get("deadline") else None
+    waiting = saved.get("waiting") if saved.get("kind") == "task" else None
+    if waiting is not None and waiting.get("worker") and not waiting.get("startRecorded"):
+        waiting["startRecorded"] = True
+        run.event(frame, "ActivityStarted", "activityStartedEventDetails", dict(waiting["worker"]))
+    answered = waiting is not None and "answer" in waiting
+    if not answered and (deadline is None or run.clock.now < deadline):
+        return Suspend(deadline, saved)
+    current = StateRun(
+        run,
+        frame,
+        branch,
+        position["state"],
+        branch.states[position["state"]],
+        position["input"],
+        suspended["enteredId"],
+        parse_iso(suspended["enteredTime"]),
+    )
+    if waiting is None:
+        outcome = wait.resume(current, saved)
+    else:
+        outcome = task.resume(current, saved)
     if not isinstance(outcome, Suspend):
         del position["suspended"]
     return outcome

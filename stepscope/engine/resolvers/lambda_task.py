@@ -11,6 +11,14 @@ from typing import Any
 from stepscope.engine.errors import DATA_LIMIT_EXCEEDED, PAYLOAD_LIMIT_BYTES, StatesError
 from stepscope.engine.recorder import json_text
 from stepscope.engine.resolvers.lambdas import Invocation, LambdaRegistry, function_name_of
+from stepscope.engine.resolvers.service_task import (
+    WAIT_FOR_TASK_TOKEN,
+    answer,
+    check_size,
+    mocked_response,
+    waiting_record,
+)
+from stepscope.engine.runtime import Park
 
 __all__ = ["invoke_legacy", "invoke_optimised"]
 
@@ -75,8 +83,10 @@ def _timeouts(current: Any) -> dict[str, Any]:
 
 
 def invoke_optimised(current: Any, parameters: Any) -> Any:
-    """arn:aws:states:::lambda:invoke: TaskScheduled/Started/Succeeded|Failed."""
-    kind = {"resource": "invoke", "resourceType": "lambda"}
+    """arn:aws:states:::lambda:invoke: TaskScheduled/Started/Succeeded|Failed. With
+    .waitForTaskToken the function's answer is TaskSubmitted, and the task waits for the token."""
+    resource = str(current.state.get("Resource", ""))
+    kind = {"resource": resource.rsplit(":", 1)[-1], "resourceType": "lambda"}
     scheduled = {
         "parameters": json_text(parameters),
         "region": current.run.execution["region"],
@@ -85,24 +95,38 @@ def invoke_optimised(current: Any, parameters: Any) -> Any:
     }
     current.event("TaskScheduled", "taskScheduledEventDetails", scheduled)
     current.event("TaskStarted", "taskStartedEventDetails", dict(kind))
+    mocked = mocked_response(current)
     try:
-        if not isinstance(parameters, dict) or not isinstance(parameters.get("FunctionName"), str):
-            raise StatesError("States.Runtime", "The Parameters must give a FunctionName")
-        invocation, request_id = _invoke(
-            current, parameters["FunctionName"], _payload_event(parameters.get("Payload"))
-        )
-        if invocation.payload is None:
-            raise _failure(invocation)
-        result = _envelope(invocation.payload, request_id, parameters.get("LogType") == "Tail")
-        too_large = _too_large(result, "lambda")
-        if too_large is not None:
-            raise too_large
+        if mocked is not None:
+            result = answer(mocked)
+            check_size(result, "lambda")
+        else:
+            result = _call_function(current, parameters)
     except StatesError as error:
         failed = {"error": error.error, "cause": error.cause, **kind}
         current.event("TaskFailed", "taskFailedEventDetails", failed)
         raise
+    if mocked is None and resource.endswith(WAIT_FOR_TASK_TOKEN):
+        submitted = {"output": json_text(result), "outputDetails": {"truncated": False}, **kind}
+        current.event("TaskSubmitted", "taskSubmittedEventDetails", submitted)
+        raise Park(waiting_record(current, "task", kind))
     succeeded = {"output": json_text(result), "outputDetails": {"truncated": False}, **kind}
     current.event("TaskSucceeded", "taskSucceededEventDetails", succeeded)
+    return result
+
+
+def _call_function(current: Any, parameters: Any) -> Any:
+    if not isinstance(parameters, dict) or not isinstance(parameters.get("FunctionName"), str):
+        raise StatesError("States.Runtime", "The Parameters must give a FunctionName")
+    invocation, request_id = _invoke(
+        current, parameters["FunctionName"], _payload_event(parameters.get("Payload"))
+    )
+    if invocation.payload is None:
+        raise _failure(invocation)
+    result = _envelope(invocation.payload, request_id, parameters.get("LogType") == "Tail")
+    too_large = _too_large(result, "lambda")
+    if too_large is not None:
+        raise too_large
     return result
 
 
@@ -186,11 +210,15 @@ def invoke_legacy(current: Any, event: Any) -> Any:
             scheduled[key] = _timeouts(current)[key]
     current.event("LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails", scheduled)
     current.event("LambdaFunctionStarted")
+    mocked = mocked_response(current)
     try:
-        invocation, _ = _invoke(current, resource, event)
-        if invocation.payload is None:
-            raise _failure(invocation)
-        result = _parse_payload(invocation.payload)
+        if mocked is not None:
+            result = answer(mocked)
+        else:
+            invocation, _ = _invoke(current, resource, event)
+            if invocation.payload is None:
+                raise _failure(invocation)
+            result = _parse_payload(invocation.payload)
         too_large = _too_large(result, resource)
         if too_large is not None:
             raise too_large

@@ -9,13 +9,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from stepscope.engine.clock import parse_iso
 from stepscope.engine.dataflow.io import apply_output_path, apply_result_path
 from stepscope.engine.dataflow.jsonata_eval import QueryFailure, render
 from stepscope.engine.dataflow.scope import Scope
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure, StatesError, error_matches, located
 from stepscope.engine.recorder import json_text
-from stepscope.engine.runtime import Branch, End, Frame, Next, Outcome, Run, StateFailure
+from stepscope.engine.runtime import (
+    Branch,
+    End,
+    Frame,
+    Next,
+    Outcome,
+    Park,
+    Run,
+    StateFailure,
+    Suspend,
+)
 
 __all__ = ["StateRun", "enter_state", "finish", "with_retry_and_catch"]
 
@@ -37,6 +48,7 @@ class StateRun:
     entered_previous: int = 0
     retry_count: int | None = None
     timeouts: dict[str, Any] | None = None
+    task_token: str | None = None
 
     @property
     def state_type(self) -> str:
@@ -51,6 +63,8 @@ class StateRun:
         scope = self.run.scope(self.frame, self.name, self.entered_time)
         if self.retry_count is not None:
             scope.context["State"]["RetryCount"] = self.retry_count
+        if self.task_token is not None:
+            scope.context["Task"] = {"Token": self.task_token}
         return scope
 
     def bindings(self, result: Any = _NO_VALUE, error_output: Any = _NO_VALUE) -> dict[str, Any]:
@@ -178,16 +192,24 @@ def retry_delay(retrier: dict[str, Any], attempt: int, current: StateRun) -> flo
 
 
 def with_retry_and_catch(
-    current: StateRun, attempt: Callable[[int], Any], on_failed: Callable[[StatesError], None]
+    current: StateRun,
+    attempt: Callable[[int], Any],
+    on_failed: Callable[[StatesError], None],
+    *,
+    number: int = 0,
+    counts: dict[str, int] | None = None,
+    first: Callable[[int], Any] | None = None,
 ) -> Outcome:
     """Run `attempt(n)` until it returns a result, retrying as the Retry field says. A failure
     no retrier takes is reported through `on_failed` (e.g. ParallelStateFailed) and then caught
-    or raised."""
-    counts: dict[int, int] = {}
-    number = 0
+    or raised. A task that parks for a callback suspends with what it needs to go on: resuming,
+    `first` delivers the callback's answer for attempt `number`, with the retriers' `counts`."""
+    counts = {} if counts is None else counts
     while True:
         try:
-            result = attempt(number)
+            result = (first or attempt)(number)
+        except Park as park:
+            return _suspend_for_callback(current, park, number, counts)
         except RuntimeFailure as failure:
             stopped = current.fail(failure)
             if isinstance(failure, QueryFailure):
@@ -201,17 +223,34 @@ def with_retry_and_catch(
             current.run.clock.advance_to(current.run.clock.now + timedelta(seconds=delay))
             number += 1
             continue
+        finally:
+            first = None
         return conclude(current, result)
 
 
-def _next_retry(current: StateRun, error: StatesError, counts: dict[int, int]) -> float | None:
+def _suspend_for_callback(
+    current: StateRun, park: Park, number: int, counts: dict[str, int]
+) -> Outcome:
+    if not current.frame.can_suspend:
+        raise current.fail(
+            RuntimeFailure(
+                "Stepscope cannot yet wait for a callback inside a Parallel branch or a Map "
+                "iteration: give this state a mocked response (--mock-config) instead"
+            )
+        )
+    deadline = park.waiting.get("deadline")
+    resume = {"kind": "task", "attempt": number, "counts": counts, "waiting": park.waiting}
+    return Suspend(parse_iso(deadline) if deadline else None, resume)
+
+
+def _next_retry(current: StateRun, error: StatesError, counts: dict[str, int]) -> float | None:
     for index, retrier in enumerate(current.state.get("Retry") or []):
         if not error_matches(list(retrier.get("ErrorEquals", [])), error.error):
             continue
-        used = counts.get(index, 0)
+        used = counts.get(str(index), 0)
         if used >= int(retrier.get("MaxAttempts", 3)):
             return None
-        counts[index] = used + 1
+        counts[str(index)] = used + 1
         return retry_delay(retrier, used, current)
     return None
 

@@ -1,8 +1,9 @@
-"""Task: calls a resource (a local Lambda handler for now) with Retry, Catch and the 256 KiB
-result limit."""
+"""Task: calls a resource (a local Lambda handler, a mocked response, or a callback it waits
+for) with Retry, Catch and the 256 KiB result limit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from stepscope.engine.dataflow.io import apply_input_path
@@ -10,6 +11,15 @@ from stepscope.engine.dataflow.scope import select
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure, StatesError
 from stepscope.engine.resolvers.lambda_task import invoke_legacy, invoke_optimised
+from stepscope.engine.resolvers.mock_config import TestCaseMocks
+from stepscope.engine.resolvers.service_task import (
+    WAIT_FOR_TASK_TOKEN,
+    deliver,
+    invoke_activity,
+    invoke_service,
+    is_activity,
+    new_task_token,
+)
 from stepscope.engine.runtime import Outcome
 from stepscope.engine.states.common import StateRun, with_retry_and_catch
 
@@ -20,44 +30,92 @@ LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 
 def execute(current: StateRun) -> Outcome:
     try:
-        effective = current.raw_input
-        if not current.jsonata:
-            effective = apply_input_path(current.state, current.raw_input, current.scope())
-        call = _resource_call(current)
-        current.timeouts = _timeouts(current, effective)
+        effective, call = _prepare(current)
     except RuntimeFailure as failure:
         raise current.fail(failure) from None
+    return with_retry_and_catch(current, _attempt(current, effective, call), _no_report)
+
+
+def resume(current: StateRun, saved: dict[str, Any]) -> Outcome:
+    """A parked task's callback arrived (or its deadline passed): finish that attempt, then go
+    on retrying or catching exactly as if it had answered at once."""
+    try:
+        effective, call = _prepare(current)
+    except RuntimeFailure as failure:
+        raise current.fail(failure) from None
+    current.task_token = saved["waiting"].get("token")
+
+    def delivered(number: int) -> Any:
+        current.retry_count = number
+        return _select_result(current, deliver(current, saved["waiting"]))
+
+    return with_retry_and_catch(
+        current,
+        _attempt(current, effective, call),
+        _no_report,
+        number=int(saved["attempt"]),
+        counts=dict(saved["counts"]),
+        first=delivered,
+    )
+
+
+def _prepare(current: StateRun) -> tuple[Any, Callable[[StateRun, Any], Any]]:
+    effective = current.raw_input
+    if not current.jsonata:
+        effective = apply_input_path(current.state, current.raw_input, current.scope())
+    call = _resource_call(current)
+    current.timeouts = _timeouts(current, effective)
+    return effective, call
+
+
+def _attempt(
+    current: StateRun, effective: Any, call: Callable[[StateRun, Any], Any]
+) -> Callable[[int], Any]:
+    resource = str(current.state.get("Resource", ""))
+    wants_token = resource.endswith(WAIT_FOR_TASK_TOKEN) or is_activity(resource)
 
     def attempt(number: int) -> Any:
         current.retry_count = number
+        if wants_token:
+            current.task_token = new_task_token(current)
         parameters = effective
         if current.jsonata and "Arguments" in current.state:
             parameters = current.evaluate(current.state["Arguments"], "Arguments")
         elif "Parameters" in current.state:
             parameters = render_template(current.state["Parameters"], effective, current.scope())
-        result = call(current, parameters)
-        if "ResultSelector" in current.state and not current.jsonata:
-            return render_template(current.state["ResultSelector"], result, current.scope())
-        return result
+        return _select_result(current, call(current, parameters))
 
-    def on_failed(error: StatesError) -> None:
-        return None
-
-    return with_retry_and_catch(current, attempt, on_failed)
+    return attempt
 
 
-def _resource_call(current: StateRun) -> Any:
+def _select_result(current: StateRun, result: Any) -> Any:
+    if "ResultSelector" in current.state and not current.jsonata:
+        return render_template(current.state["ResultSelector"], result, current.scope())
+    return result
+
+
+def _no_report(error: StatesError) -> None:
+    return None
+
+
+def _resource_call(current: StateRun) -> Callable[[StateRun, Any], Any]:
     resource = str(current.state.get("Resource", ""))
     parts = resource.split(":")
-    if resource in (LAMBDA_INVOKE, LAMBDA_INVOKE + ".waitForTaskToken") or (
-        len(parts) >= 6 and parts[2] == "states" and parts[5] == "lambda:invoke"
+    if resource.startswith(LAMBDA_INVOKE) or (
+        len(parts) >= 6 and parts[2] == "states" and parts[5].startswith("lambda:invoke")
     ):
         return invoke_optimised
     if len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function":
         return invoke_legacy
+    if is_activity(resource):
+        return invoke_activity
+    mocks = current.run.resolvers.get("mocks")
+    mocked = isinstance(mocks, TestCaseMocks) and mocks.mocks(current.name)
+    if len(parts) >= 6 and parts[2] == "states" and (mocked or WAIT_FOR_TASK_TOKEN in resource):
+        return invoke_service
     raise RuntimeFailure(
-        f"The resource '{resource}' cannot run locally: only Lambda functions with a local "
-        "handler are supported"
+        f"The resource '{resource}' cannot run locally: give the state '{current.name}' a mocked "
+        "response in a mock configuration (--mock-config, --test-case), or a local Lambda handler"
     )
 
 

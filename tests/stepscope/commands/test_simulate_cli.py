@@ -109,3 +109,91 @@ def test_batch_answers_each_line_in_order_and_rejects_invalid_definitions(
     assert answers[0]["status"] == "SUCCEEDED" and answers[0]["output"] == '{"a":1}'
     assert answers[1]["rejected"]["error"] == "InvalidDefinition"
     assert json.loads(answers[2]["output"]) == "hi Bo"
+
+
+def test_simulate_with_a_mock_config_and_test_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    definition = tmp_path / "m.json"
+    definition.write_text(
+        json.dumps(
+            {
+                "StartAt": "Send",
+                "States": {
+                    "Send": {
+                        "Type": "Task",
+                        "Resource": "arn:aws:states:::sqs:sendMessage",
+                        "End": True,
+                    }
+                },
+            }
+        )
+    )
+    config = tmp_path / "MockConfigFile.json"
+    config.write_text(
+        json.dumps(
+            {
+                "StateMachines": {"m": {"TestCases": {"Happy": {"Send": "Sent"}}}},
+                "MockedResponses": {"Sent": {"0": {"Return": {"MessageId": "m-1"}}}},
+            }
+        )
+    )
+    args = ["simulate", str(definition), "--mock-config", str(config)]
+    assert main([*args, "--test-case", "Happy"]) == 0
+    assert '"MessageId": "m-1"' in capsys.readouterr().out
+    assert main([*args, "--test-case", "Sad"]) == 2
+    assert "no state machine has a test case 'Sad'" in capsys.readouterr().err
+    assert main(args) == 2
+    assert "--mock-config and --test-case go together" in capsys.readouterr().err
+
+
+def test_simulate_reports_a_parked_callback_and_its_token(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    definition = tmp_path / "m.json"
+    definition.write_text(
+        json.dumps(
+            {
+                "StartAt": "Ask",
+                "States": {
+                    "Ask": {
+                        "Type": "Task",
+                        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                        "Parameters": {"MessageBody": {"token.$": "$$.Task.Token"}},
+                        "End": True,
+                    }
+                },
+            }
+        )
+    )
+    assert main(["simulate", str(definition)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("RUNNING")
+    assert "the state 'Ask' waits for a callback" in out and "task token: " in out
+
+
+def test_batch_takes_a_mock_config_and_test_case() -> None:
+    request = {
+        "id": "m",
+        "definition": {
+            "StartAt": "Put",
+            "States": {
+                "Put": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": True}
+            },
+        },
+        "input": {},
+        "context": {"stateMachineName": "Notify"},
+        "mockConfig": {
+            "StateMachines": {"Notify": {"TestCases": {"T": {"Put": "P"}}}},
+            "MockedResponses": {"P": {"0": {"Throw": {"Error": "SNS.Down", "Cause": "x"}}}},
+        },
+        "testCase": "T",
+    }
+    out = io.StringIO()
+    run_batch(io.StringIO(json.dumps(request) + "\n"), out)
+    answer = json.loads(out.getvalue())
+    assert answer["status"] == "FAILED" and answer["error"] == "SNS.Down"
+    request["testCase"] = "Missing"
+    out = io.StringIO()
+    run_batch(io.StringIO(json.dumps(request) + "\n"), out)
+    assert "no test case 'Missing'" in json.loads(out.getvalue())["note"]

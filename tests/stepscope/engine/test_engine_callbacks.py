@@ -1,0 +1,221 @@
+"""Callbacks (.waitForTaskToken) and activities: the execution parks, the outside world answers
+through stepscope.engine.callbacks, and timeouts and heartbeats end a task that gets no answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from stepscope.engine import start, step
+from stepscope.engine.callbacks import (
+    CallbackError,
+    get_activity_task,
+    send_task_failure,
+    send_task_heartbeat,
+    send_task_success,
+    stop_execution,
+    waiting_task,
+)
+from stepscope.engine.stepper import Snapshot
+
+SQS_WAIT = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+ACTIVITY = "arn:aws:states:us-east-1:123456789012:activity:approve"
+
+
+def machine(task: dict[str, Any], **extra_states: Any) -> dict[str, Any]:
+    return {"StartAt": "Ask", "States": {"Ask": {"Type": "Task", **task}, **extra_states}}
+
+
+def callback_task(**fields: Any) -> dict[str, Any]:
+    return {
+        "Resource": SQS_WAIT,
+        "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+        "End": True,
+        **fields,
+    }
+
+
+def run_until_parked(definition: dict[str, Any], value: Any = None) -> tuple[Snapshot, list[Any]]:
+    snapshot = start(definition, value if value is not None else {"order": 7})
+    events: list[dict[str, Any]] = []
+    wake_at: str | None = None
+    while True:
+        result = step(snapshot, now=wake_at)
+        snapshot, wake_at = result.snapshot, result.wake_at
+        events.extend(result.events)
+        if wake_at is None or waiting_task(snapshot) is not None:
+            return snapshot, events
+
+
+def finish(snapshot: Snapshot, events: list[Any], now: str | None = None) -> Snapshot:
+    wake_at = now
+    while snapshot["status"] == "RUNNING":
+        result = step(snapshot, now=wake_at)
+        snapshot, wake_at = result.snapshot, result.wake_at
+        events.extend(result.events)
+        if wake_at is None:
+            break
+    return snapshot
+
+
+def types(events: list[dict[str, Any]]) -> list[str]:
+    return [event["type"] for event in events]
+
+
+def test_a_callback_parks_the_execution_with_its_token_in_the_message() -> None:
+    snapshot, events = run_until_parked(machine(callback_task()))
+    waiting = waiting_task(snapshot)
+    assert snapshot["status"] == "RUNNING" and waiting is not None
+    assert types(events) == ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted"]
+    scheduled = events[2]["taskScheduledEventDetails"]
+    assert scheduled["resourceType"] == "sqs"
+    assert scheduled["resource"] == "sendMessage.waitForTaskToken"
+    assert waiting["token"] in scheduled["parameters"]
+    assert len(waiting["token"]) > 100
+
+
+def test_send_task_success_ends_the_task_with_that_output() -> None:
+    snapshot, events = run_until_parked(machine(callback_task()))
+    token = waiting_task(snapshot)["token"]  # type: ignore[index]
+    snapshot = finish(send_task_success(snapshot, token, '{"approved": true}'), events)
+    assert snapshot["status"] == "SUCCEEDED"
+    assert snapshot["output"] == {"approved": True}
+    assert types(events)[-3:] == ["TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"]
+    assert events[-3]["taskSucceededEventDetails"]["resourceType"] == "sqs"
+    assert [event["id"] for event in events] == list(range(1, len(events) + 1))
+    assert events[-3]["previousEventId"] == events[-4]["id"]
+
+
+def test_send_task_failure_is_caught_like_any_task_error() -> None:
+    definition = machine(
+        callback_task(
+            End=None,
+            Next="Done",
+            Catch=[{"ErrorEquals": ["Rejected"], "ResultPath": "$.why", "Next": "Denied"}],
+        ),
+        Done={"Type": "Succeed"},
+        Denied={"Type": "Fail", "Error": "Denied"},
+    )
+    del definition["States"]["Ask"]["End"]
+    snapshot, events = run_until_parked(definition)
+    token = waiting_task(snapshot)["token"]  # type: ignore[index]
+    snapshot = finish(send_task_failure(snapshot, token, "Rejected", "too expensive"), events)
+    assert snapshot["status"] == "FAILED" and snapshot["error"] == "Denied"
+    failed = next(e for e in events if e["type"] == "TaskFailed")["taskFailedEventDetails"]
+    assert failed == {
+        "error": "Rejected",
+        "cause": "too expensive",
+        "resource": "sendMessage.waitForTaskToken",
+        "resourceType": "sqs",
+    }
+    entered = next(e for e in events if e["type"] == "FailStateEntered")
+    assert (
+        '"why":{"Error":"Rejected","Cause":"too expensive"}'
+        in (entered["stateEnteredEventDetails"]["input"])
+    )
+
+
+def test_a_retried_callback_hands_out_a_new_token_and_parks_again() -> None:
+    retry = [{"ErrorEquals": ["Busy"], "IntervalSeconds": 5, "MaxAttempts": 1}]
+    snapshot, events = run_until_parked(machine(callback_task(Retry=retry)))
+    first = waiting_task(snapshot)["token"]  # type: ignore[index]
+    snapshot = send_task_failure(snapshot, first, "Busy")
+    result = step(snapshot)
+    events.extend(result.events)
+    second = waiting_task(result.snapshot)["token"]  # type: ignore[index]
+    assert second != first
+    assert types(result.events) == ["TaskFailed", "TaskScheduled", "TaskStarted"]
+    snapshot = finish(send_task_success(result.snapshot, second, "1"), events)
+    assert snapshot["status"] == "SUCCEEDED" and snapshot["output"] == 1
+
+
+def test_no_answer_within_timeout_seconds_is_states_timeout() -> None:
+    snapshot, events = run_until_parked(machine(callback_task(TimeoutSeconds=60)))
+    deadline = snapshot["position"]["suspended"]["deadline"]
+    assert deadline.startswith("2025-01-01T12:01:00")  # 60 s after the task started
+    assert step(snapshot, now="2025-01-01T12:00:59Z").events == []  # not yet
+    snapshot = finish(snapshot, events, now=deadline)
+    assert snapshot["status"] == "FAILED" and snapshot["error"] == "States.Timeout"
+    timed_out = next(e for e in events if e["type"] == "TaskTimedOut")
+    assert timed_out["taskTimedOutEventDetails"] == {
+        "error": "States.Timeout",
+        "resource": "sendMessage.waitForTaskToken",
+        "resourceType": "sqs",
+    }
+    assert timed_out["timestamp"].startswith("2025-01-01T12:01:00")
+
+
+def test_heartbeats_keep_a_task_alive_until_they_stop() -> None:
+    task = callback_task(TimeoutSeconds=600, HeartbeatSeconds=60)
+    snapshot, events = run_until_parked(machine(task))
+    token = waiting_task(snapshot)["token"]  # type: ignore[index]
+    snapshot = send_task_heartbeat(snapshot, token, now="2025-01-01T12:00:50Z")
+    assert snapshot["position"]["suspended"]["deadline"].startswith("2025-01-01T12:01:50")
+    result = step(snapshot, now="2025-01-01T12:01:00Z")  # the first deadline no longer applies
+    assert result.snapshot["status"] == "RUNNING" and result.events == []
+    deadline = result.snapshot["position"]["suspended"]["deadline"]
+    snapshot = finish(result.snapshot, events, now=deadline)
+    assert snapshot["error"] == "States.HeartbeatTimeout"
+    assert types(events)[-2:] == ["TaskTimedOut", "ExecutionFailed"]
+
+
+def test_activity_waits_for_a_worker_then_its_answer() -> None:
+    snapshot, events = run_until_parked(machine({"Resource": ACTIVITY, "End": True}))
+    assert types(events)[-1] == "ActivityScheduled"
+    snapshot, task = get_activity_task(snapshot, ACTIVITY, "worker-1")
+    assert task is not None and task["input"] == '{"order": 7}'
+    assert get_activity_task(snapshot, ACTIVITY, "worker-2")[1] is None  # handed out once
+    snapshot = finish(send_task_success(snapshot, task["taskToken"], {"ok": 1}), events)
+    assert types(events)[-4:] == [
+        "ActivityStarted",
+        "ActivitySucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
+    assert events[-4]["activityStartedEventDetails"] == {"workerName": "worker-1"}
+
+
+def test_unknown_or_reused_tokens_and_bad_output_are_refused() -> None:
+    snapshot, _ = run_until_parked(machine(callback_task()))
+    token = waiting_task(snapshot)["token"]  # type: ignore[index]
+    with pytest.raises(CallbackError) as refused:
+        send_task_success(snapshot, "not-a-token", "{}")
+    assert refused.value.code == "TaskDoesNotExist"
+    with pytest.raises(CallbackError) as bad:
+        send_task_success(snapshot, token, "{not json")
+    assert bad.value.code == "InvalidOutput"
+    with pytest.raises(CallbackError) as huge:
+        send_task_success(snapshot, token, '"' + "x" * (256 * 1024) + '"')
+    assert huge.value.code == "InvalidOutput"
+    answered = send_task_success(snapshot, token, "{}")
+    with pytest.raises(CallbackError):
+        send_task_success(answered, token, "{}")
+    assert waiting_task(snapshot) is not None  # the original snapshot is untouched
+
+
+def test_stop_execution_aborts_a_parked_execution() -> None:
+    snapshot, events = run_until_parked(machine(callback_task()))
+    stopped = stop_execution(snapshot, "Operator", "stopped by hand")
+    assert stopped.snapshot["status"] == "ABORTED"
+    assert stopped.events[0]["type"] == "ExecutionAborted"
+    assert stopped.events[0]["id"] == events[-1]["id"] + 1
+    assert stopped.events[0]["executionAbortedEventDetails"] == {
+        "error": "Operator",
+        "cause": "stopped by hand",
+    }
+    with pytest.raises(CallbackError):
+        stop_execution(stopped.snapshot)
+    assert step(stopped.snapshot).events == []
+
+
+def test_a_callback_inside_a_parallel_branch_is_a_clear_runtime_error() -> None:
+    branch = {"StartAt": "Ask", "States": {"Ask": {"Type": "Task", **callback_task()}}}
+    definition = {
+        "StartAt": "Both",
+        "States": {"Both": {"Type": "Parallel", "Branches": [branch], "End": True}},
+    }
+    snapshot, events = run_until_parked(definition)
+    snapshot = finish(snapshot, events)
+    assert snapshot["status"] == "FAILED" and snapshot["error"] == "States.Runtime"
+    assert "mocked response" in snapshot["cause"]
