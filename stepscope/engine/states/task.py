@@ -108,6 +108,9 @@ def _resource_call(current: StateRun) -> Callable[[StateRun, Any], Any]:
     if len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function":
         return invoke_legacy
     if is_activity(resource):
+        known = current.run.resolvers.get("activities")
+        if known is not None and resource not in known:
+            raise RuntimeFailure(f"The activity {resource} does not exist.")
         return invoke_activity
     mocks = current.run.resolvers.get("mocks")
     mocked = isinstance(mocks, TestCaseMocks) and mocks.mocks(current.name)
