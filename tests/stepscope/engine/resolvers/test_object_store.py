@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stepscope.engine.resolvers.object_store import (
+    InMemoryObjectStore,
+    LocalObjectStore,
+    ObjectStoreError,
+)
+
+
+def test_in_memory_store_reads_lists_and_writes() -> None:
+    store = InMemoryObjectStore({("b", "data/2.txt"): "two", ("b", "data/1.txt"): b"one"})
+    assert store.get_object("b", "data/1.txt") == b"one"
+    store.put_object("b", "other.txt", b"x")
+    listing = store.list_objects("b", "data/")
+    assert [info.key for info in listing] == ["data/1.txt", "data/2.txt"]
+    assert listing[0].size == 3
+    assert listing[0].etag == '"f97c5d29941bfb1b2fdab0874906ab82"'  # MD5 of "one", quoted
+    assert listing[0].storage_class == "STANDARD"
+    assert [info.key for info in store.list_objects("b")][-1] == "other.txt"
+
+
+def test_in_memory_store_answers_with_s3_errors() -> None:
+    store = InMemoryObjectStore(buckets=["empty"])
+    with pytest.raises(ObjectStoreError) as missing_key:
+        store.get_object("empty", "nope")
+    assert missing_key.value.code == "NoSuchKey"
+    assert missing_key.value.message == "The specified key does not exist."
+    with pytest.raises(ObjectStoreError) as missing_bucket:
+        store.list_objects("absent")
+    assert missing_bucket.value.code == "NoSuchBucket"
+    with pytest.raises(ObjectStoreError):
+        store.put_object("absent", "k", b"")
+
+
+def test_local_store_maps_s3_urls_to_files(tmp_path: Path) -> None:
+    (tmp_path / "bucket" / "dir").mkdir(parents=True)
+    (tmp_path / "bucket" / "dir" / "a.json").write_text("[1]")
+    (tmp_path / "bucket" / "top.csv").write_text("h\n1\n")
+    store = LocalObjectStore(tmp_path)
+    assert store.get_object("bucket", "dir/a.json") == b"[1]"
+    assert [info.key for info in store.list_objects("bucket")] == ["dir/a.json", "top.csv"]
+    assert [info.key for info in store.list_objects("bucket", "dir/")] == ["dir/a.json"]
+    store.put_object("bucket", "out/run/manifest.json", b"{}")
+    assert (tmp_path / "bucket" / "out" / "run" / "manifest.json").read_bytes() == b"{}"
+
+
+def test_local_store_keeps_keys_inside_their_bucket(tmp_path: Path) -> None:
+    (tmp_path / "bucket").mkdir()
+    (tmp_path / "secret.txt").write_text("no")
+    store = LocalObjectStore(tmp_path)
+    for key in ("../secret.txt", "/etc/passwd", "a/../../secret.txt"):
+        with pytest.raises(ObjectStoreError) as problem:
+            store.get_object("bucket", key)
+        assert problem.value.code == "NoSuchKey"
+    with pytest.raises(ObjectStoreError) as problem:
+        store.get_object("..", "secret.txt")
+    assert problem.value.code == "NoSuchBucket"
+    with pytest.raises(ObjectStoreError):
+        store.put_object("bucket", "../escape.txt", b"x")
+    assert not (tmp_path / "escape.txt").exists()
