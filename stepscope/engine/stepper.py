@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import random
+from datetime import timedelta
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +88,10 @@ def step(
     )
     variables = dict(snapshot.get("variables") or {})
     frame = Frame(Thread(**snapshot["thread"]), can_suspend=True, variables=variables)
-    wake_at = _advance(snapshot, run, frame)
+    if _timed_out(snapshot, run, frame):
+        wake_at = None
+    else:
+        wake_at = _within_execution_timeout(snapshot, _advance(snapshot, run, frame))
     snapshot["now"] = format_iso(clock.now)
     snapshot["nextEventId"] = recorder.next_id
     snapshot["thread"] = {"source": frame.thread.source, "last": frame.thread.last}
@@ -95,6 +99,36 @@ def step(
     snapshot["variables"] = frame.variables
     snapshot["invocations"] = run.counters
     return StepResult(snapshot, recorder.events, wake_at)
+
+
+def _timed_out(snapshot: Snapshot, run: Run, frame: Frame) -> bool:
+    """The machine's TimeoutSeconds has passed: ExecutionTimedOut, and the run is TIMED_OUT."""
+    deadline = _execution_deadline(snapshot)
+    if deadline is None or run.clock.now < parse_iso(deadline):
+        return False
+    run.event(
+        frame, "ExecutionTimedOut", "executionTimedOutEventDetails", {"error": "States.Timeout"}
+    )
+    snapshot.update(status="TIMED_OUT", error="States.Timeout", cause=None, position=None)
+    return True
+
+
+def _within_execution_timeout(snapshot: Snapshot, wake_at: str | None) -> str | None:
+    """Wake no later than the machine's TimeoutSeconds, even from a parked callback."""
+    deadline = _execution_deadline(snapshot)
+    if snapshot["status"] != "RUNNING" or deadline is None:
+        return wake_at
+    if wake_at is None or parse_iso(deadline) < parse_iso(wake_at):
+        return deadline
+    return wake_at
+
+
+def _execution_deadline(snapshot: Snapshot) -> str | None:
+    seconds = snapshot["definition"].get("TimeoutSeconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds <= 0:
+        return None
+    started = parse_iso(snapshot["execution"]["Execution"]["StartTime"])
+    return format_iso(started + timedelta(seconds=seconds))
 
 
 def _advance(snapshot: Snapshot, run: Run, frame: Frame) -> str | None:

@@ -219,3 +219,14 @@ def test_a_callback_inside_a_parallel_branch_is_a_clear_runtime_error() -> None:
     snapshot = finish(snapshot, events)
     assert snapshot["status"] == "FAILED" and snapshot["error"] == "States.Runtime"
     assert "mocked response" in snapshot["cause"]
+
+
+def test_the_machines_timeout_seconds_ends_a_parked_execution_as_timed_out() -> None:
+    definition = {**machine(callback_task()), "TimeoutSeconds": 30}
+    snapshot, events = run_until_parked(definition)
+    result = step(snapshot)
+    assert result.wake_at is not None and result.wake_at.startswith("2025-01-01T12:00:30")
+    snapshot = finish(snapshot, events, now=result.wake_at)
+    assert snapshot["status"] == "TIMED_OUT" and snapshot["error"] == "States.Timeout"
+    assert events[-1]["type"] == "ExecutionTimedOut"
+    assert events[-1]["executionTimedOutEventDetails"] == {"error": "States.Timeout"}

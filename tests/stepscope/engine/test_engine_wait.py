@@ -53,3 +53,17 @@ def test_timestamp_path_must_be_an_rfc3339_time() -> None:
     bad = run(definition, {"t": "2024-01-01 00:00:00Z"})
     assert bad.error == "States.Runtime"
     assert types(bad) == ["ExecutionStarted", "WaitStateEntered", "ExecutionFailed"]
+
+
+def test_a_wait_longer_than_the_machines_timeout_times_the_execution_out() -> None:
+    from stepscope.engine import run_to_completion
+
+    definition = {
+        "TimeoutSeconds": 10,
+        "StartAt": "Nap",
+        "States": {"Nap": {"Type": "Wait", "Seconds": 100, "End": True}},
+    }
+    completed = run_to_completion(definition, {})
+    assert completed.status == "TIMED_OUT"
+    assert [e["type"] for e in completed.events][-1] == "ExecutionTimedOut"
+    assert completed.events[-1]["timestamp"].startswith("2025-01-01T12:00:10")
