@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import copy
 import random
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from stepscope.engine.clock import VirtualClock, format_iso, parse_iso
