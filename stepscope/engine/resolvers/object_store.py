@@ -17,6 +17,7 @@ from typing import Protocol
 
 __all__ = [
     "InMemoryObjectStore",
+    "access_denied",
     "LocalObjectStore",
     "ObjectInfo",
     "ObjectStore",
@@ -44,6 +45,10 @@ def no_such_bucket() -> ObjectStoreError:
 
 def no_such_key() -> ObjectStoreError:
     return ObjectStoreError("NoSuchKey", "The specified key does not exist.")
+
+
+def access_denied() -> ObjectStoreError:
+    return ObjectStoreError("AccessDenied", "Access Denied", 403)
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,7 @@ class LocalObjectStore:
     def _object_path(self, bucket: str, key: str) -> Path:
         directory = self._bucket_dir(bucket)
         parts = key.split("/")
-        if not key or key.startswith("/") or any(part in (".", "..") for part in parts):
+        if not key or any(part in ("", ".", "..") for part in parts):
             raise no_such_key()
         path = directory.joinpath(*parts)
         if not path.resolve().is_relative_to(directory.resolve()):
@@ -142,7 +147,10 @@ class LocalObjectStore:
         path = self._object_path(bucket, key)
         if not path.is_file():
             raise no_such_key()
-        return path.read_bytes()
+        try:
+            return path.read_bytes()
+        except OSError:
+            raise access_denied() from None
 
     def list_objects(self, bucket: str, prefix: str = "") -> list[ObjectInfo]:
         directory = self._bucket_dir(bucket)
@@ -152,12 +160,18 @@ class LocalObjectStore:
                 continue
             key = path.relative_to(directory).as_posix()
             if key.startswith(prefix):
-                body = path.read_bytes()
+                try:
+                    body = path.read_bytes()
+                except OSError:
+                    raise access_denied() from None
                 modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
                 found.append(ObjectInfo(key, len(body), etag_of(body), modified))
         return sorted(found, key=lambda info: info.key.encode("utf-8"))
 
     def put_object(self, bucket: str, key: str, body: bytes) -> None:
         path = self._object_path(bucket, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(body)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(body)
+        except OSError:
+            raise access_denied() from None

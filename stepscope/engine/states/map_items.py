@@ -30,6 +30,7 @@ ITEM_READER_FAILED = "States.ItemReaderFailed"
 GET_OBJECT = "arn:aws:states:::s3:getObject"
 LIST_OBJECTS_V2 = "arn:aws:states:::s3:listObjectsV2"
 MAX_ITEMS_LIMIT = 100_000_000
+CSV_HEADER_LIMIT_BYTES = 10 * 1024
 DELIMITERS = {"COMMA": ",", "PIPE": "|", "SEMICOLON": ";", "SPACE": " ", "TAB": "\t"}
 
 
@@ -43,14 +44,11 @@ class ReaderRequest:
 
 
 def _action(resource: str) -> str:
-    for arn, action in ((GET_OBJECT, "getObject"), (LIST_OBJECTS_V2, "listObjectsV2")):
-        if resource == arn:
-            return action
+    """getObject or listObjectsV2, from the resource ARN (with or without a region/account)."""
     parts = resource.split(":")
-    if len(parts) >= 6 and parts[2] == "states" and parts[5] in ("s3:getObject",):
-        return "getObject"
-    if len(parts) >= 6 and parts[2] == "states" and parts[5] == "s3:listObjectsV2":
-        return "listObjectsV2"
+    if len(parts) == 7 and parts[:3] == ["arn", parts[1], "states"] and parts[5] == "s3":
+        if parts[6] in ("getObject", "listObjectsV2"):
+            return parts[6]
     raise RuntimeFailure(
         f"The ItemReader resource '{resource}' is not supported: use {GET_OBJECT} or "
         f"{LIST_OBJECTS_V2}"
@@ -87,7 +85,7 @@ def _max_items(current: StateRun, config: dict[str, Any], effective: Any) -> int
     else:
         return 0
     value = _as_integer(value)
-    if not isinstance(value, int) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise StatesError(ITEM_READER_FAILED, "field MaxItems must be positive")
     return min(value, MAX_ITEMS_LIMIT)
 
@@ -101,7 +99,7 @@ def _as_integer(value: Any) -> Any:
             return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    return value if isinstance(value, int) and not isinstance(value, bool) else value
+    return value
 
 
 def object_store(current: StateRun, error: str = ITEM_READER_FAILED) -> ObjectStore:
@@ -231,6 +229,8 @@ def csv_items(text: str, config: dict[str, Any]) -> list[dict[str, str]]:
         headers = [str(header) for header in config.get("CSVHeaders") or []]
     else:
         headers, rows = (rows[0], rows[1:]) if rows else ([], [])
+    if len(delimiter.join(headers).encode("utf-8")) > CSV_HEADER_LIMIT_BYTES:
+        raise StatesError(ITEM_READER_FAILED, "CSV headers cannot be larger than 10 KiB.")
     if len(set(headers)) != len(headers):
         raise StatesError(ITEM_READER_FAILED, "CSV headers cannot contain duplicates.")
     return [

@@ -194,3 +194,23 @@ def test_local_object_store_reads_files_under_its_root(tmp_path: Path) -> None:
     (tmp_path / "b" / "k").write_text('[{"x": 1}]')
     completed = run(reader_map(get_object()), WHERE, resolvers={"s3": LocalObjectStore(tmp_path)})
     assert completed.output == [{"x": 1}]
+
+
+def test_csv_headers_over_10_kib_fail_the_reader() -> None:
+    body = ",".join(f"column{n:05d}" for n in range(1000)) + "\n" + "1\n"
+    config = {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"}
+    completed = run(reader_map(get_object(config)), WHERE, resolvers=s3({("b", "k"): body}))
+    assert (completed.error, completed.cause) == (
+        "States.ItemReaderFailed",
+        "CSV headers cannot be larger than 10 KiB.",
+    )
+
+
+def test_a_map_result_over_256_kib_exceeds_the_data_limit() -> None:
+    body = json.dumps(["x" * 1024] * 300)
+    completed = run(reader_map(get_object()), WHERE, resolvers=s3({("b", "k"): body}))
+    assert completed.error == "States.DataLimitExceeded"
+    assert completed.cause == (
+        "The state/task 'M' returned a result with a size exceeding the maximum number of "
+        "bytes service limit."
+    )
