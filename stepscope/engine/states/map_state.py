@@ -110,17 +110,17 @@ def _run_items(current: StateRun) -> Any:
     else:
         loaded = load()
         outputs = _run_inline(current, processor, loaded, select_value, tolerated(len(loaded)))
-    thread = current.frame.thread
-    thread.source = thread.last
-    current.event("MapStateSucceeded", becomes_source=False)
-    if "ResultSelector" in current.state and not current.jsonata:
-        outputs = render_template(current.state["ResultSelector"], outputs, current.scope())
     if len(json_text(outputs).encode("utf-8")) > PAYLOAD_LIMIT_BYTES:
         raise StatesError(
             DATA_LIMIT_EXCEEDED,
             f"The state/task '{current.name}' returned a result with a size exceeding the "
             "maximum number of bytes service limit.",
         )
+    thread = current.frame.thread
+    thread.source = thread.last
+    current.event("MapStateSucceeded", becomes_source=False)
+    if "ResultSelector" in current.state and not current.jsonata:
+        return render_template(current.state["ResultSelector"], outputs, current.scope())
     return outputs
 
 

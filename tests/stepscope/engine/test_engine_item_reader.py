@@ -210,6 +210,12 @@ def test_a_map_result_over_256_kib_exceeds_the_data_limit() -> None:
     body = json.dumps(["x" * 1024] * 300)
     completed = run(reader_map(get_object()), WHERE, resolvers=s3({("b", "k"): body}))
     assert completed.error == "States.DataLimitExceeded"
+    assert types(completed)[-4:] == [
+        "MapRunStarted",
+        "MapRunSucceeded",
+        "MapStateFailed",
+        "ExecutionFailed",
+    ]
     assert completed.cause == (
         "The state/task 'M' returned a result with a size exceeding the maximum number of "
         "bytes service limit."
