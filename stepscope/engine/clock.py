@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 __all__ = ["VirtualClock", "format_iso", "parse_iso", "parse_strict_timestamp"]
 
+_TICK = timedelta(milliseconds=1)
 _STRICT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
@@ -28,8 +29,12 @@ def parse_strict_timestamp(text: object) -> datetime | None:
 
 def format_iso(moment: datetime) -> str:
     """`2025-01-01T12:00:00.000Z`-style text with milliseconds, as AWS writes times."""
-    moment = moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    if moment.year < 1000:  # strftime's %Y does not pad these to four digits
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # One C call (isoformat truncates to milliseconds, as the division did), then "+00:00" -> "Z".
+    return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 class VirtualClock:
@@ -47,5 +52,5 @@ class VirtualClock:
 
     def tick(self) -> datetime:
         """The time of the next event: a millisecond after the last, so events stay ordered."""
-        self.now = self.now + timedelta(milliseconds=1)
+        self.now = self.now + _TICK
         return self.now

@@ -18,9 +18,15 @@ from stepscope.engine.clock import format_iso
 __all__ = ["Recorder", "Thread", "json_text"]
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def json_text(value: Any) -> str:
-    """A payload as JSON text, compact, as AWS writes `input`/`output` fields."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """A payload as JSON text, compact, as AWS writes `input`/`output` fields.
+
+    The same text as `json.dumps(value, separators=(",", ":"), ensure_ascii=False)`, from one
+    shared encoder rather than a new one per call (this runs twice per state transition)."""
+    return _ENCODER.encode(value)
 
 
 @dataclass

@@ -25,11 +25,32 @@ Resolve = Callable[[str], Any]
 
 
 def evaluate_intrinsic(text: str, resolve: Resolve, rng: Any) -> Any:
-    try:
-        call = parse_intrinsic(text)
-    except ValueError as problem:
-        raise RuntimeFailure(str(problem), INTRINSIC_FAILURE) from None
+    call = _PARSED.get(text)
+    if call is None:
+        try:
+            call = parse_intrinsic(text)
+        except ValueError as problem:
+            raise RuntimeFailure(str(problem), INTRINSIC_FAILURE) from None
+        if len(_PARSED) < 4096 and _immutable(call):
+            _PARSED[text] = call
     return _call(call, resolve, rng)
+
+
+# Parsed calls by their text: a Parameters template is rendered again on every visit of its
+# state. Only calls whose literals are immutable are kept, so sharing them cannot leak changes.
+_PARSED: dict[str, Call] = {}
+
+
+def _immutable(call: Call) -> bool:
+    for arg in call.args:
+        if isinstance(arg, Call):
+            if not _immutable(arg):
+                return False
+        elif isinstance(arg, Literal) and not isinstance(
+            arg.value, (str, int, float, bool, type(None))
+        ):
+            return False
+    return True
 
 
 def _call(call: Call, resolve: Resolve, rng: Any) -> Any:

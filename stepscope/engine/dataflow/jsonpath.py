@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["JsonPathError", "NoResultsError", "Path", "compile_path", "format_path"]
@@ -37,10 +37,18 @@ class Segment:
 class Path:
     text: str
     segments: tuple[Segment, ...]
+    # Derived from the segments once, at compile time (a compiled path is cached and reused).
+    definite: bool = field(init=False, repr=False, compare=False)
+    # For a path of names and indexes only (`$`, `$.a.b`, `$.a[0]`): the steps to walk.
+    _walk: tuple[tuple[bool, Any], ...] | None = field(init=False, repr=False, compare=False)
 
-    @property
-    def definite(self) -> bool:
-        return all(s.kind in ("name", "index", "length") for s in self.segments)
+    def __post_init__(self) -> None:
+        kinds = [s.kind for s in self.segments]
+        object.__setattr__(self, "definite", all(k in ("name", "index", "length") for k in kinds))
+        walk = None
+        if all(k in ("name", "index") for k in kinds):
+            walk = tuple((s.kind == "name", s.value) for s in self.segments)
+        object.__setattr__(self, "_walk", walk)
 
     def canonical(self) -> str:
         """The path the way Jayway prints it in errors, e.g. `$['a'][0]`."""
@@ -63,6 +71,16 @@ class Path:
 
     def evaluate(self, data: Any) -> Any:
         """The value at a definite path (NoResultsError if absent), or the list of matches."""
+        if self._walk is not None:  # the common case, without building lists of matches
+            node = data
+            for is_name, key in self._walk:
+                if is_name:
+                    if not (isinstance(node, dict) and key in node):
+                        raise NoResultsError(self)
+                elif not (isinstance(node, list) and -len(node) <= key < len(node)):
+                    raise NoResultsError(self)
+                node = node[key]
+            return node
         matches = self.find(data)
         if self.definite:
             if not matches:

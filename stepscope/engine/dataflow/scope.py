@@ -3,13 +3,14 @@ seeded random source (for intrinsics)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from stepscope.engine.dataflow.jsonpath import JsonPathError, NoResultsError, compile_path
 from stepscope.engine.errors import RuntimeFailure, quote_json
 
-__all__ = ["Scope", "select", "select_for_field"]
+__all__ = ["DeferredScope", "Scope", "select", "select_for_field"]
 
 
 @dataclass
@@ -17,6 +18,48 @@ class Scope:
     context: dict[str, Any]
     rng: Any
     variables: dict[str, Any] | None = None
+
+
+class DeferredScope(Scope):
+    """A Scope that is built on first use, by `build` (e.g. a bound `StateRun.scope`).
+
+    Building one copies the execution's context object (its input included), while most paths
+    (`$`, `$.count`) read neither the context object nor the variables: a state whose fields
+    need no scope never builds it. Once built it behaves exactly as the Scope `build` returns."""
+
+    def __init__(self, build: Callable[[], Scope]) -> None:  # no fields of its own
+        self._build: Callable[[], Scope] | None = build
+        self._built: Scope | None = None
+
+    def _scope(self) -> Scope:
+        if self._built is None:
+            assert self._build is not None
+            self._built, self._build = self._build(), None
+        return self._built
+
+    @property
+    def context(self) -> dict[str, Any]:
+        return self._scope().context
+
+    @context.setter
+    def context(self, value: dict[str, Any]) -> None:
+        self._scope().context = value
+
+    @property
+    def rng(self) -> Any:
+        return self._scope().rng
+
+    @rng.setter
+    def rng(self, value: Any) -> None:
+        self._scope().rng = value
+
+    @property
+    def variables(self) -> dict[str, Any] | None:
+        return self._scope().variables
+
+    @variables.setter
+    def variables(self, value: dict[str, Any] | None) -> None:
+        self._scope().variables = value
 
 
 def _split_root(path: str, data: Any, scope: Scope) -> tuple[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from stepscope.engine.dataflow.io import apply_input_path
+from stepscope.engine.dataflow.scope import DeferredScope
 from stepscope.engine.errors import NO_CHOICE_MATCHED, RuntimeFailure, StatesError
 from stepscope.engine.recorder import json_text
 from stepscope.engine.runtime import Outcome, StateFailure
@@ -19,7 +20,7 @@ def execute(current: StateRun) -> Outcome:
             effective = current.raw_input
             chosen = _first_jsonata_match(current)
         else:
-            scope = current.scope()
+            scope = DeferredScope(current.scope)  # built only if a rule reads `$$` or variables
             effective = apply_input_path(current.state, current.raw_input, scope)
             chosen = next(
                 (

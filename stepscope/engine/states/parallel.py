@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from stepscope.engine.dataflow.io import apply_input_path
+from stepscope.engine.dataflow.scope import DeferredScope
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import StatesError
 from stepscope.engine.runtime import Outcome, StateFailure
@@ -47,7 +48,9 @@ def _run_branches(current: StateRun) -> Any:
     current.frame.thread.source = current.frame.thread.last
     current.event("ParallelStateSucceeded", becomes_source=False)
     if "ResultSelector" in current.state and not current.jsonata:
-        return render_template(current.state["ResultSelector"], outputs, current.scope())
+        return render_template(
+            current.state["ResultSelector"], outputs, DeferredScope(current.scope)
+        )
     return outputs
 
 
@@ -56,7 +59,7 @@ def _branch_input(current: StateRun) -> Any:
         if "Arguments" in current.state:
             return current.evaluate(current.state["Arguments"], "Arguments")
         return current.raw_input
-    scope = current.scope()
+    scope = DeferredScope(current.scope)  # built only if a path reads `$$` or variables
     effective = apply_input_path(current.state, current.raw_input, scope)
     if "Parameters" in current.state:
         effective = render_template(current.state["Parameters"], effective, scope)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from stepscope.engine.dataflow.io import apply_input_path
+from stepscope.engine.dataflow.scope import DeferredScope
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure
 from stepscope.engine.runtime import Outcome
@@ -13,7 +14,7 @@ def execute(current: StateRun) -> Outcome:
     if current.jsonata:
         return conclude(current, current.raw_input)
     try:
-        scope = current.scope()
+        scope = DeferredScope(current.scope)  # built only if a path reads `$$` or variables
         effective = apply_input_path(current.state, current.raw_input, scope)
         if "Parameters" in current.state:
             effective = render_template(current.state["Parameters"], effective, scope)
