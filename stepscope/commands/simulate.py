@@ -19,6 +19,7 @@ from stepscope.engine import run_to_completion
 from stepscope.engine.recorder import json_text
 from stepscope.engine.resolvers.lambdas import LambdaRegistry
 from stepscope.engine.resolvers.mock_config import MockConfig, MockConfigError
+from stepscope.engine.resolvers.object_store import LocalObjectStore
 
 HELP = (
     "Run a state machine locally (with local Lambda handlers and mocked responses) and print "
@@ -49,6 +50,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the state machine's name in the mock configuration (default: the one that has "
         "the test case)",
     )
+    parser.add_argument(
+        "--s3-dir",
+        metavar="DIR",
+        help="a directory standing in for Amazon S3 (Map ItemReader/ResultWriter): "
+        "s3://bucket/key is DIR/bucket/key",
+    )
     parser.add_argument("--history-out", metavar="FILE", help="write the event history here")
     parser.add_argument("--batch", action="store_true", help="JSON Lines requests on stdin")
 
@@ -72,8 +79,13 @@ def simulate_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         loaded = load_definition(Path(args.definition).read_text(encoding="utf-8"))
         value = _read_json_file(args.input) if args.input else {}
-        resolvers = {"lambda": LambdaRegistry.from_config(_lambda_options(args.lambdas))}
+        lambdas = LambdaRegistry.from_config(_lambda_options(args.lambdas))
+        resolvers: dict[str, Any] = {"lambda": lambdas}
         resolvers.update(_mock_options(args))
+        if args.s3_dir:
+            if not Path(args.s3_dir).is_dir():
+                raise ValueError(f"--s3-dir {args.s3_dir}: no such directory")
+            resolvers["s3"] = LocalObjectStore(Path(args.s3_dir))
     except (OSError, ValueError) as problem:
         print(f"stepscope simulate: {problem}", file=err)
         return 2

@@ -197,3 +197,39 @@ def test_batch_takes_a_mock_config_and_test_case() -> None:
     out = io.StringIO()
     run_batch(io.StringIO(json.dumps(request) + "\n"), out)
     assert "no test case 'Missing'" in json.loads(out.getvalue())["note"]
+
+
+def test_simulate_reads_map_items_from_an_s3_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "s3" / "orders").mkdir(parents=True)
+    (tmp_path / "s3" / "orders" / "lines.csv").write_text("sku,qty\nA,1\nB,2\n")
+    definition = tmp_path / "m.json"
+    definition.write_text(
+        json.dumps(
+            {
+                "StartAt": "Each",
+                "States": {
+                    "Each": {
+                        "Type": "Map",
+                        "ItemReader": {
+                            "Resource": "arn:aws:states:::s3:getObject",
+                            "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+                            "Parameters": {"Bucket": "orders", "Key": "lines.csv"},
+                        },
+                        "ItemProcessor": {
+                            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                            "StartAt": "Echo",
+                            "States": {"Echo": {"Type": "Pass", "End": True}},
+                        },
+                        "End": True,
+                    }
+                },
+            }
+        )
+    )
+    assert main(["simulate", str(definition), "--s3-dir", str(tmp_path / "s3")]) == 0
+    out = capsys.readouterr().out
+    assert '"sku": "B"' in out and '"qty": "2"' in out
+    assert main(["simulate", str(definition), "--s3-dir", str(tmp_path / "nowhere")]) == 2
+    assert "no such directory" in capsys.readouterr().err
