@@ -38,17 +38,18 @@ def _http_date(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
-def _http_metadata(at: datetime, rid: str, length: int, content_type: str) -> dict[str, Any]:
+def _service_metadata(at: datetime, rid: str, length: int, content_type: str) -> dict[str, Any]:
+    """SQS's and SNS's HTTP metadata, with the headers AWS records (lower-case `connection`)."""
     return {
         "AllHttpHeaders": {
-            "Connection": ["keep-alive"],
-            "Content-Length": [str(length)],
-            "Content-Type": [content_type],
-            "Date": [_http_date(at)],
             "x-amzn-RequestId": [rid],
+            "connection": ["keep-alive"],
+            "Content-Length": [str(length)],
+            "Date": [_http_date(at)],
+            "Content-Type": [content_type],
         },
         "HttpHeaders": {
-            "Connection": "keep-alive",
+            "connection": "keep-alive",
             "Content-Length": str(length),
             "Content-Type": content_type,
             "Date": _http_date(at),
@@ -58,16 +59,48 @@ def _http_metadata(at: datetime, rid: str, length: int, content_type: str) -> di
     }
 
 
+def _trace_id(at: datetime, rid: str) -> str:
+    return f"Root=1-{int(at.timestamp()):08x}-{rid.replace('-', '')[:24]};Sampled=0"
+
+
+def _lambda_metadata(at: datetime, rid: str, length: int) -> dict[str, Any]:
+    """Lambda's HTTP metadata, with the headers AWS records for an invocation."""
+    length_text, date, trace = str(length), _http_date(at), _trace_id(at, rid)
+    return {
+        "AllHttpHeaders": {
+            "X-Amz-Executed-Version": ["$LATEST"],
+            "x-amzn-Remapped-Content-Length": ["0"],
+            "Connection": ["keep-alive"],
+            "x-amzn-RequestId": [rid],
+            "Content-Length": [length_text],
+            "Date": [date],
+            "X-Amzn-Trace-Id": [trace],
+            "Content-Type": ["application/json"],
+        },
+        "HttpHeaders": {
+            "Connection": "keep-alive",
+            "Content-Length": length_text,
+            "Content-Type": "application/json",
+            "Date": date,
+            "X-Amz-Executed-Version": "$LATEST",
+            "x-amzn-Remapped-Content-Length": "0",
+            "x-amzn-RequestId": rid,
+            "X-Amzn-Trace-Id": trace,
+        },
+        "HttpStatusCode": 200,
+    }
+
+
 def lambda_invoke_result(at: datetime, seed: str, payload: object) -> dict[str, Any]:
-    """The result of the optimised lambda:invoke integration: the reply wrapped in Payload."""
+    """The result of the optimised lambda:invoke integration: the reply wrapped in Payload.
+
+    Content-Length is the length of the body the Python runtime sends: `json.dumps` with its
+    default separators (AWS's recordings agree)."""
     rid = request_id(seed)
-    metadata = _http_metadata(at, rid, len(json_text(payload)), "application/json")
-    metadata["AllHttpHeaders"]["X-Amz-Executed-Version"] = ["$LATEST"]
-    metadata["HttpHeaders"]["X-Amz-Executed-Version"] = "$LATEST"
     return {
         "ExecutedVersion": "$LATEST",
         "Payload": payload,
-        "SdkHttpMetadata": metadata,
+        "SdkHttpMetadata": _lambda_metadata(at, rid, len(json.dumps(payload))),
         "SdkResponseMetadata": {"RequestId": rid},
         "StatusCode": 200,
     }
@@ -77,7 +110,7 @@ def sns_publish_result(at: datetime, seed: str) -> dict[str, Any]:
     rid = request_id(seed + "/http")
     return {
         "MessageId": request_id(seed),
-        "SdkHttpMetadata": _http_metadata(at, rid, 294, "text/xml"),
+        "SdkHttpMetadata": _service_metadata(at, rid, 294, "text/xml"),
         "SdkResponseMetadata": {"RequestId": rid},
     }
 
@@ -87,7 +120,7 @@ def sqs_send_result(at: datetime, seed: str, body: object) -> dict[str, Any]:
     return {
         "MD5OfMessageBody": hashlib.md5(json_text(body).encode()).hexdigest(),
         "MessageId": request_id(seed),
-        "SdkHttpMetadata": _http_metadata(at, rid, 106, "application/x-amz-json-1.0"),
+        "SdkHttpMetadata": _service_metadata(at, rid, 106, "application/x-amz-json-1.0"),
         "SdkResponseMetadata": {"RequestId": rid},
     }
 
