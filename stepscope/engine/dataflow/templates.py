@@ -28,6 +28,19 @@ def render_template(template: Any, data: Any, scope: Scope) -> Any:
 def _dynamic(key: str, expression: str, data: Any, scope: Scope) -> Any:
     if expression.startswith("States."):
         return evaluate_intrinsic(
-            expression, lambda path: select_for_field(path, data, scope, key), scope.rng
+            expression, lambda path: select_for_field(path, data, scope, key), _RngOf(scope)
         )
     return select_for_field(expression, data, scope, key)
+
+
+class _RngOf:
+    """The scope's random source, read only when an intrinsic draws from it (States.UUID,
+    States.MathRandom): reading `scope.rng` up front would build a DeferredScope for nothing."""
+
+    __slots__ = ("_scope",)
+
+    def __init__(self, scope: Scope) -> None:
+        self._scope = scope
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._scope.rng, name)
