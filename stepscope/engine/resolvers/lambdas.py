@@ -40,6 +40,14 @@ class _Handler:
     file: Path
     function: str
     module: ModuleType | None = None
+    source: str = ""
+
+
+def _publish_source(handler: _Handler) -> None:
+    """Stack traces quote the deployed file's lines: make them this handler's."""
+    deployed = f"{TASK_ROOT}/{handler.file.name}"
+    lines = handler.source.splitlines(keepends=True)
+    linecache.cache[deployed] = (len(handler.source), None, lines, deployed)
 
 
 class LambdaRegistry:
@@ -61,7 +69,9 @@ class LambdaRegistry:
     def invoke(self, reference: str, event: Any, request_id: str) -> Invocation:
         handler = self._handlers[function_name_of(reference)]
         try:
-            function = getattr(self._module(handler), handler.function)
+            module = self._module(handler)
+            _publish_source(handler)  # another handler may share its /var/task file name
+            function = getattr(module, handler.function)
             result = function(event, _Context(function_name_of(reference), request_id))
         except Exception as problem:  # noqa: BLE001 - the handler's errors are its result
             return _error(problem, request_id)
@@ -73,8 +83,8 @@ class LambdaRegistry:
         if handler.module is None:
             source = handler.file.read_text(encoding="utf-8")
             deployed = f"{TASK_ROOT}/{handler.file.name}"
-            lines = source.splitlines(keepends=True)
-            linecache.cache[deployed] = (len(source), None, lines, deployed)
+            handler.source = source
+            _publish_source(handler)
             module = ModuleType(handler.file.stem)
             module.__file__ = deployed
             exec(compile(source, deployed, "exec"), module.__dict__)  # noqa: S102 - user's own handler
@@ -103,6 +113,9 @@ def _error(problem: Exception, request_id: str) -> Invocation:
         "errorMessage": str(problem),
         "errorType": type(problem).__name__,
         "requestId": request_id,
-        "stackTrace": traceback.format_list(frames),
+        # The Lambda runtime formats plain (file, line, function, text) entries: no carets.
+        "stackTrace": traceback.format_list(
+            [(frame.filename, frame.lineno or 0, frame.name, frame.line) for frame in frames]
+        ),
     }
     return Invocation(error_type=type(problem).__name__, error_body=body)

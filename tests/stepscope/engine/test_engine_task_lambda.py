@@ -107,3 +107,28 @@ def test_results_over_256_kib_fail_with_data_limit_exceeded(resolvers: dict[str,
         "The state/task 'lambda' returned a result with a size exceeding the maximum number "
         "of bytes service limit."
     )
+
+
+def test_stack_traces_quote_each_handlers_own_source_without_carets(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    (first / "handler.py").write_text(
+        "def handler(event, context):\n    total = helper(event)\n    return total\n\n"
+        "def helper(event):\n    raise ValueError('bad ' + str(event))\n"
+    )
+    (second / "handler.py").write_text("def handler(event, context):\n    return 1\n")
+    registry = LambdaRegistry.from_config(
+        {
+            "a": {"file": str(first / "handler.py"), "handler": "handler"},
+            "b": {"file": str(second / "handler.py"), "handler": "handler"},
+        }
+    )
+    assert registry.invoke("b", {}, "r-0").payload == b"1"  # loaded last, same /var/task name
+    failed = registry.invoke("a", 7, "r-1")
+    assert failed.error_body is not None
+    assert failed.error_body["stackTrace"] == [
+        '  File "/var/task/handler.py", line 2, in handler\n    total = helper(event)\n',
+        '  File "/var/task/handler.py", line 6, in helper\n'
+        "    raise ValueError('bad ' + str(event))\n",
+    ]
