@@ -21,6 +21,7 @@ from stepscope.engine.errors import (
     StatesError,
 )
 from stepscope.engine.recorder import json_text
+from stepscope.engine.resolvers import local_sqs
 from stepscope.engine.resolvers.mock_config import MockedResponse, MockedThrow, TestCaseMocks
 from stepscope.engine.runtime import Park
 
@@ -99,14 +100,21 @@ def invoke_service(current: Any, parameters: Any) -> Any:
     current.event("TaskScheduled", "taskScheduledEventDetails", scheduled)
     current.event("TaskStarted", "taskStartedEventDetails", dict(kind))
     mocked = mocked_response(current)
-    if mocked is None:
-        raise Park(waiting_record(current, "task", kind))
+    waits = resource.endswith(WAIT_FOR_TASK_TOKEN)
     try:
-        result = answer(mocked)
+        if mocked is not None:
+            result = answer(mocked)
+        elif local_sqs.serves(kind):
+            result = local_sqs.send_message(current, parameters)
+        else:
+            raise Park(waiting_record(current, "task", kind))
         check_size(result, kind["resourceType"])
     except StatesError as error:
         current.event("TaskFailed", "taskFailedEventDetails", _failure(error, kind))
         raise
+    if waits and mocked is None:
+        current.event("TaskSubmitted", "taskSubmittedEventDetails", _success(result, kind))
+        raise Park(waiting_record(current, "task", kind))
     current.event("TaskSucceeded", "taskSucceededEventDetails", _success(result, kind))
     return result
 
@@ -179,7 +187,7 @@ def deliver(current: Any, waiting: dict[str, Any]) -> Any:
         current.event(
             f"{prefix}TimedOut", f"{key}TimedOutEventDetails", {**details, "error": error}
         )
-        raise StatesError(error, None)
+        raise TimedOut(error)
     if "output" in received:
         current.event(
             f"{prefix}Succeeded",
@@ -192,7 +200,22 @@ def deliver(current: Any, waiting: dict[str, Any]) -> Any:
     raise failure
 
 
+class TimedOut(StatesError):
+    """A task that timed out: no cause in its events, but `"Cause": ""` in what a Catch gets
+    (as AWS records both)."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error, None)
+
+    def error_output(self) -> dict[str, Any]:
+        return {"Error": self.error, "Cause": ""}
+
+
 def _timeout_error(waiting: dict[str, Any], now: Any) -> str:
+    """A missed heartbeat: AWS records States.Timeout for a .waitForTaskToken task (the corpus's
+    heartbeat recordings show it) and States.HeartbeatTimeout for an activity (its docs)."""
+    if waiting["kind"] != "activity":
+        return TIMEOUT
     heartbeat = waiting.get("heartbeatAt")
     timeout = waiting.get("timeoutAt")
     if heartbeat and parse_iso(heartbeat) <= now:

@@ -10,6 +10,7 @@ from stepscope.engine.dataflow.io import apply_input_path
 from stepscope.engine.dataflow.scope import select
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure, StatesError
+from stepscope.engine.resolvers import local_sqs
 from stepscope.engine.resolvers.lambda_task import invoke_legacy, invoke_optimised
 from stepscope.engine.resolvers.mock_config import TestCaseMocks
 from stepscope.engine.resolvers.service_task import (
@@ -19,6 +20,7 @@ from stepscope.engine.resolvers.service_task import (
     invoke_service,
     is_activity,
     new_task_token,
+    service_kind,
 )
 from stepscope.engine.runtime import Outcome
 from stepscope.engine.states.common import StateRun, with_retry_and_catch
@@ -114,7 +116,12 @@ def _resource_call(current: StateRun) -> Callable[[StateRun, Any], Any]:
         return invoke_activity
     mocks = current.run.resolvers.get("mocks")
     mocked = isinstance(mocks, TestCaseMocks) and mocks.mocks(current.name)
-    if len(parts) >= 6 and parts[2] == "states" and (mocked or WAIT_FOR_TASK_TOKEN in resource):
+    local = local_sqs.serves(service_kind(resource))
+    if (
+        len(parts) >= 6
+        and parts[2] == "states"
+        and (mocked or local or WAIT_FOR_TASK_TOKEN in resource)
+    ):
         return invoke_service
     raise RuntimeFailure(
         f"The resource '{resource}' cannot run locally: give the state '{current.name}' a mocked "

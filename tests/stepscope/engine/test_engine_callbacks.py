@@ -67,7 +67,15 @@ def test_a_callback_parks_the_execution_with_its_token_in_the_message() -> None:
     snapshot, events = run_until_parked(machine(callback_task()))
     waiting = waiting_task(snapshot)
     assert snapshot["status"] == "RUNNING" and waiting is not None
-    assert types(events) == ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted"]
+    assert types(events) == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSubmitted",  # the local SQS stand-in took the message
+    ]
+    submitted = events[4]["taskSubmittedEventDetails"]
+    assert '"MD5OfMessageBody":' in submitted["output"]
     scheduled = events[2]["taskScheduledEventDetails"]
     assert scheduled["resourceType"] == "sqs"
     assert scheduled["resource"] == "sendMessage.waitForTaskToken"
@@ -125,7 +133,7 @@ def test_a_retried_callback_hands_out_a_new_token_and_parks_again() -> None:
     events.extend(result.events)
     second = waiting_task(result.snapshot)["token"]  # type: ignore[index]
     assert second != first
-    assert types(result.events) == ["TaskFailed", "TaskScheduled", "TaskStarted"]
+    assert types(result.events) == ["TaskFailed", "TaskScheduled", "TaskStarted", "TaskSubmitted"]
     snapshot = finish(send_task_success(result.snapshot, second, "1"), events)
     assert snapshot["status"] == "SUCCEEDED" and snapshot["output"] == 1
 
@@ -147,6 +155,7 @@ def test_no_answer_within_timeout_seconds_is_states_timeout() -> None:
 
 
 def test_heartbeats_keep_a_task_alive_until_they_stop() -> None:
+    """A missed heartbeat of a callback is recorded as States.Timeout, as AWS records it."""
     task = callback_task(TimeoutSeconds=600, HeartbeatSeconds=60)
     snapshot, events = run_until_parked(machine(task))
     token = waiting_task(snapshot)["token"]  # type: ignore[index]
@@ -156,8 +165,25 @@ def test_heartbeats_keep_a_task_alive_until_they_stop() -> None:
     assert result.snapshot["status"] == "RUNNING" and result.events == []
     deadline = result.snapshot["position"]["suspended"]["deadline"]
     snapshot = finish(result.snapshot, events, now=deadline)
-    assert snapshot["error"] == "States.HeartbeatTimeout"
+    assert snapshot["error"] == "States.Timeout" and snapshot["cause"] is None
     assert types(events)[-2:] == ["TaskTimedOut", "ExecutionFailed"]
+    assert events[-1]["executionFailedEventDetails"] == {"error": "States.Timeout"}
+
+
+def test_a_caught_timeout_hands_on_an_empty_cause() -> None:
+    definition = machine(
+        callback_task(
+            TimeoutSeconds=5,
+            Catch=[{"ErrorEquals": ["States.Timeout"], "Next": "Late"}],
+        ),
+        Late={"Type": "Pass", "End": True},
+    )
+    del definition["States"]["Ask"]["End"]
+    snapshot, events = run_until_parked(definition)
+    deadline = snapshot["position"]["suspended"]["deadline"]
+    snapshot = finish(snapshot, events, now=deadline)
+    assert snapshot["status"] == "SUCCEEDED"
+    assert snapshot["output"] == {"Error": "States.Timeout", "Cause": ""}
 
 
 def test_activity_waits_for_a_worker_then_its_answer() -> None:

@@ -45,7 +45,17 @@ def test_conformance_corpus_matches_aws_histories(
     report = tmp_path / "report.json"
     command = f"{shlex.quote(sys.executable)} -m stepscope.cli simulate --batch"
     completed = subprocess.run(
-        [sys.executable, str(RUNNER), "--cmd", command, "--json-report", str(report)],
+        # sqs runs too: an unmocked SendMessage goes to the engine's local SQS stand-in.
+        [
+            sys.executable,
+            str(RUNNER),
+            "--cmd",
+            command,
+            "--needs",
+            "none,lambda,sqs",
+            "--json-report",
+            str(report),
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
