@@ -16,6 +16,7 @@ from stepscope.engine.resolvers.service_task import (
     answer,
     check_size,
     mocked_response,
+    schedule_task,
     waiting_record,
 )
 from stepscope.engine.runtime import Park
@@ -87,14 +88,7 @@ def invoke_optimised(current: Any, parameters: Any) -> Any:
     .waitForTaskToken the function's answer is TaskSubmitted, and the task waits for the token."""
     resource = str(current.state.get("Resource", ""))
     kind = {"resource": resource.rsplit(":", 1)[-1], "resourceType": "lambda"}
-    scheduled = {
-        "parameters": json_text(parameters),
-        "region": current.run.execution["region"],
-        **kind,
-        **_timeouts(current),
-    }
-    current.event("TaskScheduled", "taskScheduledEventDetails", scheduled)
-    current.event("TaskStarted", "taskStartedEventDetails", dict(kind))
+    schedule_task(current, parameters, kind)
     mocked = mocked_response(current)
     try:
         if mocked is not None:

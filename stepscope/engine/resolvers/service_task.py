@@ -87,10 +87,8 @@ def check_size(value: Any, label: str) -> None:
         )
 
 
-def invoke_service(current: Any, parameters: Any) -> Any:
-    """A service integration with no local implementation: mocked, or a callback to wait for."""
-    resource = str(current.state["Resource"])
-    kind = service_kind(resource)
+def schedule_task(current: Any, parameters: Any, kind: dict[str, str]) -> None:
+    """TaskScheduled (the parameters, region and timeouts) and TaskStarted."""
     scheduled = {
         "parameters": json_text(parameters),
         "region": current.run.execution["region"],
@@ -99,6 +97,13 @@ def invoke_service(current: Any, parameters: Any) -> Any:
     }
     current.event("TaskScheduled", "taskScheduledEventDetails", scheduled)
     current.event("TaskStarted", "taskStartedEventDetails", dict(kind))
+
+
+def invoke_service(current: Any, parameters: Any) -> Any:
+    """A service integration with no local implementation: mocked, or a callback to wait for."""
+    resource = str(current.state["Resource"])
+    kind = service_kind(resource)
+    schedule_task(current, parameters, kind)
     mocked = mocked_response(current)
     waits = resource.endswith(WAIT_FOR_TASK_TOKEN)
     try:
