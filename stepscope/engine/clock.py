@@ -29,12 +29,22 @@ def parse_strict_timestamp(text: object) -> datetime | None:
 
 def format_iso(moment: datetime) -> str:
     """`2025-01-01T12:00:00.000Z`-style text with milliseconds, as AWS writes times."""
-    if moment.tzinfo is not UTC:
-        moment = moment.astimezone(UTC)
-    if moment.year < 1000:  # strftime's %Y does not pad these to four digits
-        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-    # One C call (isoformat truncates to milliseconds, as the division did), then "+00:00" -> "Z".
-    return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
+    global _LAST_FORMATTED
+    last = _LAST_FORMATTED  # the same moment is often formatted again (an event's, then `now`)
+    if last[0] is moment:
+        return last[1]
+    utc = moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    if utc.year < 1000:  # strftime's %Y does not pad these to four digits
+        text = utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    elif utc.microsecond:  # `YYYY-MM-DDTHH:MM:SS.ffffff+00:00`: keep the milliseconds
+        text = utc.isoformat()[:23] + "Z"
+    else:  # `YYYY-MM-DDTHH:MM:SS+00:00`
+        text = utc.isoformat()[:19] + ".000Z"
+    _LAST_FORMATTED = (moment, text)  # datetimes are immutable: safe to key by identity
+    return text
+
+
+_LAST_FORMATTED: tuple[datetime | None, str] = (None, "")
 
 
 class VirtualClock:
