@@ -27,6 +27,7 @@ with the history. It asserts nothing about time.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -280,6 +281,13 @@ def check(workload: Workload, label: str, outcome: Outcome, reference: Outcome |
         )
 
 
+def settle() -> None:
+    """Collect garbage, then keep what survives (moto's stored executions, earlier answers) out of
+    later collections, so that neither in-process side pays for the other's heap."""
+    gc.collect()
+    gc.freeze()
+
+
 def throughput(workloads: list[Workload], repeat: int) -> dict[str, dict[str, Series]]:
     results = {w.name: {"cli": Series(), "inproc": Series(), "moto": Series()} for w in workloads}
     batch = BatchProcess()
@@ -292,10 +300,12 @@ def throughput(workloads: list[Workload], repeat: int) -> dict[str, dict[str, Se
             for _ in range(repeat):  # interleaved: every side sees the same machine load
                 for workload in workloads:
                     series = results[workload.name]
+                    settle()
                     peer = moto.run(workload)
                     check(workload, "moto", peer, None)
                     series["moto"].outcomes.append(peer)
                     for label, runner in (("cli", batch.run), ("inproc", run_inproc)):
+                        settle()
                         ours = runner(workload)
                         check(workload, label, ours, peer)
                         series[label].outcomes.append(ours)
