@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+import orjson
+
 from stepscope.asl.loading import load_definition
 from stepscope.asl.validation import validate_data
 from stepscope.engine import run_to_completion
@@ -159,7 +161,7 @@ def run_batch(requests: TextIO, out: TextIO) -> int:
             answer: dict[str, Any] = {"id": None, "error": f"not JSON: {problem}"}
         else:
             answer = answer_request(request)
-        out.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        out.write(_answer_line(answer) + "\n")
         out.flush()
     return 0
 
@@ -215,3 +217,12 @@ def _rejected(request_id: Any, message: str) -> dict[str, Any]:
 
 def _read_json_file(path: str) -> Any:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def _answer_line(answer: dict[str, Any]) -> str:
+    """The answer as one JSON line: orjson is about ten times faster on a long history; json
+    covers what orjson refuses (an integer beyond 64 bits, a lone surrogate)."""
+    try:
+        return orjson.dumps(answer).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(answer, ensure_ascii=False)

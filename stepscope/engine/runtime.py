@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -70,7 +71,7 @@ class Run:
         execution: dict[str, Any],
         clock: VirtualClock,
         recorder: Recorder,
-        rng: random.Random,
+        rng: random.Random | Callable[[], random.Random],
         resolvers: dict[str, Any],
         counters: dict[str, int] | None = None,
     ) -> None:
@@ -78,7 +79,8 @@ class Run:
         self.execution = execution
         self.clock = clock
         self.recorder = recorder
-        self.rng = rng
+        self._rng = rng if isinstance(rng, random.Random) else None
+        self._make_rng = None if isinstance(rng, random.Random) else rng
         self.resolvers = resolvers
         self.counters = counters if counters is not None else {}
 
@@ -87,6 +89,18 @@ class Run:
         number = self.counters.get(state_name, 0)
         self.counters[state_name] = number + 1
         return number
+
+    @property
+    def rng(self) -> random.Random:
+        """The seeded random source, restored from the snapshot on first use only."""
+        if self._rng is None:
+            assert self._make_rng is not None
+            self._rng = self._make_rng()
+        return self._rng
+
+    @property
+    def rng_unused(self) -> bool:
+        return self._rng is None
 
     def event(
         self,

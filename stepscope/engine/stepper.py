@@ -69,20 +69,20 @@ def step(
     snapshot: Snapshot, *, resolvers: dict[str, Any] | None = None, now: str | None = None
 ) -> StepResult:
     """Advance the execution by one top-level state (or start it, or finish a Wait)."""
-    snapshot = {**snapshot, "position": copy.deepcopy(snapshot["position"])}
+    snapshot = {**snapshot, "position": _copy_position(snapshot["position"])}
     if snapshot["status"] != "RUNNING":
         return StepResult(snapshot, [], None)
     clock = VirtualClock(parse_iso(snapshot["now"]))
     if now is not None:
         clock.advance_to(parse_iso(now))
-    rng = _rng_from_json(snapshot["rng"])
+    saved_rng = snapshot["rng"]
     recorder = Recorder(snapshot["nextEventId"])
     run = Run(
         definition=snapshot["definition"],
         execution=snapshot["execution"],
         clock=clock,
         recorder=recorder,
-        rng=rng,
+        rng=lambda: _rng_from_json(saved_rng),
         resolvers=resolvers or {},
         counters=dict(snapshot.get("invocations") or {}),
     )
@@ -95,7 +95,7 @@ def step(
     snapshot["now"] = format_iso(clock.now)
     snapshot["nextEventId"] = recorder.next_id
     snapshot["thread"] = {"source": frame.thread.source, "last": frame.thread.last}
-    snapshot["rng"] = _rng_to_json(rng)
+    snapshot["rng"] = saved_rng if run.rng_unused else _rng_to_json(run.rng)
     snapshot["variables"] = frame.variables
     snapshot["invocations"] = run.counters
     return StepResult(snapshot, recorder.events, wake_at)
@@ -244,6 +244,17 @@ def _rng_to_json(rng: random.Random) -> list[Any]:
 
 
 def _rng_from_json(saved: list[Any]) -> random.Random:
-    rng = random.Random()
+    rng = random.Random(0)  # a cheap seed (not os.urandom): setstate replaces the state
     rng.setstate((saved[0], tuple(saved[1]), saved[2]))
     return rng
+
+
+def _copy_position(position: Any) -> Any:
+    """The position for the new snapshot. Its state data is never changed in place (every write,
+    e.g. ResultPath, works on a copy), so only the suspended part, which is, is copied deeply."""
+    if position is None:
+        return None
+    copied = dict(position)
+    if "suspended" in copied:
+        copied["suspended"] = copy.deepcopy(copied["suspended"])
+    return copied

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from stepscope.engine.dataflow.jsonpath import JsonPathError, compile_path
@@ -40,36 +39,32 @@ def apply_result_path(state: dict[str, Any], raw_input: Any, result: Any, scope:
         raise RuntimeFailure(f"Invalid ResultPath '{path}': {problem}") from None
     if not segments:
         return result
-    document = copy.deepcopy(raw_input)
-    if not isinstance(document, dict):
+    if not isinstance(raw_input, dict):
         raise RuntimeFailure(
             f"Unable to apply ResultPath '{path}' to input: the input is not a JSON object"
         )
-    _write(document, segments, result, path)
-    return document
+    return _written(raw_input, segments, result, path)
 
 
-def _write(document: Any, segments: Any, value: Any, path: str) -> None:
-    node = document
-    for index, segment in enumerate(segments):
-        last = index == len(segments) - 1
-        if segment.kind == "name" and isinstance(node, dict):
-            if last:
-                node[segment.value] = value
-                return
-            child = node.get(segment.value, _MISSING)
-            if not isinstance(child, (dict, list)):
-                child = {}
-                node[segment.value] = child
-            node = child
-        elif (
-            segment.kind == "index"
-            and isinstance(node, list)
-            and -len(node) <= segment.value < len(node)
-        ):
-            if last:
-                node[segment.value] = value
-                return
-            node = node[segment.value]
-        else:
-            raise RuntimeFailure(f"Unable to apply ResultPath '{path}' to the state's input")
+def _written(node: Any, segments: Any, value: Any, path: str) -> Any:
+    """`node` with `value` written at `segments`: every container on the path is a fresh copy and
+    the rest is shared, never changed. (A deep copy would keep two references to one object as
+    one, and the write would show through both.)"""
+    segment, rest = segments[0], segments[1:]
+    if segment.kind == "name" and isinstance(node, dict):
+        copied: Any = dict(node)
+        key: Any = segment.value
+        child = node.get(key, _MISSING)
+        if rest and not isinstance(child, (dict, list)):
+            child = {}
+    elif (
+        segment.kind == "index"
+        and isinstance(node, list)
+        and -len(node) <= segment.value < len(node)
+    ):
+        copied, key = list(node), segment.value
+        child = node[key]
+    else:
+        raise RuntimeFailure(f"Unable to apply ResultPath '{path}' to the state's input")
+    copied[key] = _written(child, rest, value, path) if rest else value
+    return copied

@@ -10,7 +10,16 @@ from stepscope.engine.runtime import Outcome
 __all__ = ["handler_for"]
 
 
+_HANDLERS: dict[str, Callable[[Any], Outcome]] = {}
+
+
 def handler_for(state_type: str) -> Callable[[Any], Outcome]:
+    if not _HANDLERS:
+        _HANDLERS.update(_handlers())
+    return _HANDLERS[state_type]
+
+
+def _handlers() -> dict[str, Callable[[Any], Outcome]]:
     from stepscope.engine.states import (
         choice,
         fail,
@@ -32,4 +41,4 @@ def handler_for(state_type: str) -> Callable[[Any], Outcome]:
         "Parallel": parallel.execute,
         "Map": map_state.execute,
     }
-    return handlers[state_type]
+    return handlers

@@ -12,7 +12,7 @@ from typing import Any
 from stepscope.engine.clock import parse_iso
 from stepscope.engine.dataflow.io import apply_output_path, apply_result_path
 from stepscope.engine.dataflow.jsonata_eval import QueryFailure, render
-from stepscope.engine.dataflow.scope import Scope
+from stepscope.engine.dataflow.scope import DeferredScope, Scope
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure, StatesError, error_matches, located
 from stepscope.engine.recorder import json_text
@@ -60,6 +60,11 @@ class StateRun:
         return language == "JSONata"
 
     def scope(self) -> Scope:
+        """The scope for JSONPath fields, built on first use: building it copies the context
+        object (the execution input included), and most paths (`$`, `$.count`) never read it."""
+        return DeferredScope(self._build_scope)
+
+    def _build_scope(self) -> Scope:
         scope = self.run.scope(self.frame, self.name, self.entered_time)
         if self.retry_count is not None:
             scope.context["State"]["RetryCount"] = self.retry_count

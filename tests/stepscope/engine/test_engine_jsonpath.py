@@ -45,3 +45,21 @@ def test_indefinite_missing_path_is_an_empty_list() -> None:
 def test_bad_paths_are_reported_not_crashed(bad: str) -> None:
     with pytest.raises(JsonPathError):
         compile_path(bad).evaluate(DATA)
+
+
+def test_result_path_writes_one_place_even_when_two_fields_came_from_the_same_value() -> None:
+    from stepscope.engine import run_to_completion
+
+    definition = {
+        "StartAt": "Copy",
+        "States": {
+            "Copy": {
+                "Type": "Pass",
+                "Parameters": {"a.$": "$.x", "b.$": "$.x"},
+                "Next": "Add",
+            },
+            "Add": {"Type": "Pass", "Result": 1, "ResultPath": "$.a.y", "End": True},
+        },
+    }
+    completed = run_to_completion(definition, {"x": {"k": 0}})
+    assert completed.output == {"a": {"k": 0, "y": 1}, "b": {"k": 0}}
