@@ -14,7 +14,7 @@ from stepscope.engine.dataflow.scope import Scope
 from stepscope.engine.errors import StatesError
 from stepscope.engine.recorder import Recorder, Thread
 
-__all__ = ["Branch", "End", "Frame", "Next", "Outcome", "Park", "Run", "Suspend"]
+__all__ = ["Branch", "End", "Frame", "Next", "Outcome", "Park", "ParkedInBranch", "Run", "Suspend"]
 
 
 @dataclass
@@ -83,6 +83,10 @@ class Run:
         self._make_rng = None if isinstance(rng, random.Random) else rng
         self.resolvers = resolvers
         self.counters = counters if counters is not None else {}
+        # Replaying a state whose branch waited: the answers by token, and the step's time.
+        self.answers: dict[str, dict[str, Any]] = {}
+        self.step_now: datetime | None = None
+        self.saved_rng: Any = None  # the random source's saved state, while nothing drew from it
 
     def invocation(self, state_name: str) -> int:
         """How many times this state called out before (mocked responses are numbered so)."""
@@ -101,6 +105,14 @@ class Run:
     @property
     def rng_unused(self) -> bool:
         return self._rng is None
+
+    def rng_state(self, unused: Any) -> Any:
+        """The random source as plain JSON: `unused` (the saved state) if nothing drew from it."""
+        return unused if self._rng is None else rng_to_json(self._rng)
+
+    def restore_rng(self, saved: Any) -> None:
+        """Rewind the random source to a saved state (replaying a state)."""
+        self._rng = rng_from_json(saved)
 
     def event(
         self,
@@ -143,6 +155,17 @@ class Park(Exception):  # noqa: N818 - a control-flow signal, not an error
     def __init__(self, waiting: dict[str, Any]) -> None:
         super().__init__(str(waiting.get("token")))
         self.waiting = waiting
+        # How the task ends once its answer (or its deadline) is known: set by the Task state.
+        self.finish: Callable[[dict[str, Any]], Any] | None = None
+
+
+class ParkedInBranch(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """A task inside a Parallel branch or a Map iteration waits for a callback: the whole
+    top-level state stops here and is replayed, deterministically, when the answer arrives."""
+
+    def __init__(self, waiting: dict[str, Any]) -> None:
+        super().__init__(str(waiting.get("token")))
+        self.waiting = waiting
 
 
 class StateFailure(Exception):
@@ -152,3 +175,14 @@ class StateFailure(Exception):
         super().__init__(str(error))
         self.error = error
         self.state_type: str | None = None  # the state that failed, set by the branch runner
+
+
+def rng_to_json(rng: random.Random) -> list[Any]:
+    version, internal, gauss = rng.getstate()
+    return [version, list(internal), gauss]
+
+
+def rng_from_json(saved: list[Any]) -> random.Random:
+    rng = random.Random(0)  # a cheap seed (not os.urandom): setstate replaces the state
+    rng.setstate((saved[0], tuple(saved[1]), saved[2]))
+    return rng

@@ -16,7 +16,18 @@ from typing import Any
 from stepscope.engine.clock import VirtualClock, format_iso, parse_iso
 from stepscope.engine.execution import ExecutionContext, execution_object
 from stepscope.engine.recorder import Recorder, Thread, json_text
-from stepscope.engine.runtime import Branch, Frame, Next, Run, StateFailure, Suspend
+from stepscope.engine.replay import entry_point, parked_in_branch, replay_position
+from stepscope.engine.runtime import (
+    Branch,
+    Frame,
+    Next,
+    ParkedInBranch,
+    Run,
+    StateFailure,
+    Suspend,
+    rng_from_json,
+    rng_to_json,
+)
 from stepscope.engine.states import handler_for, task, wait
 from stepscope.engine.states.common import StateRun, enter_state
 
@@ -57,7 +68,7 @@ def start(
         "now": start_time,
         "nextEventId": 1,
         "thread": {"source": 0, "last": 0},
-        "rng": _rng_to_json(rng),
+        "rng": rng_to_json(rng),
         "position": None,
         "started": False,
         "input": value,
@@ -82,10 +93,11 @@ def step(
         execution=snapshot["execution"],
         clock=clock,
         recorder=recorder,
-        rng=lambda: _rng_from_json(saved_rng),
+        rng=lambda: rng_from_json(saved_rng),
         resolvers=resolvers or {},
         counters=dict(snapshot.get("invocations") or {}),
     )
+    run.saved_rng = saved_rng
     variables = dict(snapshot.get("variables") or {})
     frame = Frame(Thread(**snapshot["thread"]), can_suspend=True, variables=variables)
     if _timed_out(snapshot, run, frame):
@@ -95,7 +107,7 @@ def step(
     snapshot["now"] = format_iso(clock.now)
     snapshot["nextEventId"] = recorder.next_id
     snapshot["thread"] = {"source": frame.thread.source, "last": frame.thread.last}
-    snapshot["rng"] = saved_rng if run.rng_unused else _rng_to_json(run.rng)
+    snapshot["rng"] = run.rng_state(saved_rng)
     snapshot["variables"] = frame.variables
     snapshot["invocations"] = run.counters
     return StepResult(snapshot, recorder.events, wake_at)
@@ -173,12 +185,28 @@ def _run_position(run: Run, frame: Frame, branch: Branch, position: dict[str, An
     suspended = position.get("suspended")
     if suspended is not None and "resume" in suspended:
         return _resume_position(run, frame, branch, position, suspended)
+    return enter_position(run, frame, branch, position)
+
+
+def enter_position(
+    run: Run,
+    frame: Frame,
+    branch: Branch,
+    position: dict[str, Any],
+    replay: dict[str, Any] | None = None,
+) -> Any:
+    """Enter the state at `position` and run it; a callback inside one of its branches stops it
+    (to be replayed from here, see stepscope.engine.replay)."""
+    entry = replay["entry"] if replay is not None else entry_point(run, frame)
     current = enter_state(run, frame, branch, position["state"], position["input"])
     position["suspended"] = {
         "enteredId": current.entered_id,
         "enteredTime": format_iso(current.entered_time),
     }
-    outcome = handler_for(current.state_type)(current)
+    try:
+        outcome = handler_for(current.state_type)(current)
+    except ParkedInBranch as parked:
+        return parked_in_branch(run, entry, parked.waiting, replay)
     if not isinstance(outcome, Suspend):
         del position["suspended"]
     return outcome
@@ -191,12 +219,20 @@ def _resume_position(
     saved = suspended["resume"]
     deadline = parse_iso(suspended["deadline"]) if suspended.get("deadline") else None
     waiting = saved.get("waiting") if saved.get("kind") == "task" else None
-    if waiting is not None and waiting.get("worker") and not waiting.get("startRecorded"):
+    replayed = "replay" in saved
+    if (
+        waiting is not None
+        and not replayed
+        and waiting.get("worker")
+        and not waiting.get("startRecorded")
+    ):
         waiting["startRecorded"] = True
         run.event(frame, "ActivityStarted", "activityStartedEventDetails", dict(waiting["worker"]))
     answered = waiting is not None and "answer" in waiting
     if not answered and (deadline is None or run.clock.now < deadline):
         return Suspend(deadline, saved)
+    if replayed:
+        return replay_position(run, frame, branch, position, saved, enter_position)
     current = StateRun(
         run,
         frame,
@@ -236,17 +272,6 @@ def _end_failed(
         details["cause"] = cause
     run.event(frame, "ExecutionFailed", "executionFailedEventDetails", details)
     snapshot.update(status="FAILED", error=error, cause=cause, position=None)
-
-
-def _rng_to_json(rng: random.Random) -> list[Any]:
-    version, internal, gauss = rng.getstate()
-    return [version, list(internal), gauss]
-
-
-def _rng_from_json(saved: list[Any]) -> random.Random:
-    rng = random.Random(0)  # a cheap seed (not os.urandom): setstate replaces the state
-    rng.setstate((saved[0], tuple(saved[1]), saved[2]))
-    return rng
 
 
 def _copy_position(position: Any) -> Any:

@@ -23,6 +23,7 @@ from stepscope.engine.runtime import (
     Next,
     Outcome,
     Park,
+    ParkedInBranch,
     Run,
     StateFailure,
     Suspend,
@@ -211,10 +212,14 @@ def with_retry_and_catch(
     `first` delivers the callback's answer for attempt `number`, with the retriers' `counts`."""
     counts = {} if counts is None else counts
     while True:
+        run_attempt, first = first or attempt, None
         try:
-            result = (first or attempt)(number)
+            result = run_attempt(number)
         except Park as park:
-            return _suspend_for_callback(current, park, number, counts)
+            if current.frame.can_suspend:
+                return _suspend_for_callback(current, park, number, counts)
+            first = _settled_in_branch(current, park)
+            continue
         except RuntimeFailure as failure:
             stopped = current.fail(failure)
             if isinstance(failure, QueryFailure):
@@ -228,24 +233,41 @@ def with_retry_and_catch(
             current.run.clock.advance_to(current.run.clock.now + timedelta(seconds=delay))
             number += 1
             continue
-        finally:
-            first = None
         return conclude(current, result)
 
 
 def _suspend_for_callback(
     current: StateRun, park: Park, number: int, counts: dict[str, int]
 ) -> Outcome:
-    if not current.frame.can_suspend:
-        raise current.fail(
-            RuntimeFailure(
-                "Stepscope cannot yet wait for a callback inside a Parallel branch or a Map "
-                "iteration: give this state a mocked response (--mock-config) instead"
-            )
-        )
     deadline = park.waiting.get("deadline")
     resume = {"kind": "task", "attempt": number, "counts": counts, "waiting": park.waiting}
     return Suspend(parse_iso(deadline) if deadline else None, resume)
+
+
+def _settled_in_branch(current: StateRun, park: Park) -> Callable[[int], Any]:
+    """A callback inside a branch: while the top-level state is replayed, the answer that has
+    arrived for its token (or its deadline, once passed) ends the task; otherwise the whole
+    top-level state waits (ParkedInBranch)."""
+    waiting = dict(park.waiting)
+    run = current.run
+    answer = run.answers.get(str(waiting.get("token")))
+    deadline = parse_iso(waiting["deadline"]) if waiting.get("deadline") else None
+    if answer is not None and (deadline is None or parse_iso(answer["at"]) < deadline):
+        run.clock.advance_to(parse_iso(answer["at"]))
+        if answer.get("worker") is not None:
+            waiting["worker"] = answer["worker"]
+        waiting["answer"] = {k: v for k, v in answer.items() if k not in ("at", "worker")}
+    elif deadline is not None and run.step_now is not None and run.step_now >= deadline:
+        run.clock.advance_to(deadline)
+    else:
+        raise ParkedInBranch(park.waiting)
+    finish = park.finish
+    assert finish is not None, "only a Task parks"
+
+    def settled(number: int) -> Any:
+        return finish(waiting)
+
+    return settled
 
 
 def _next_retry(current: StateRun, error: StatesError, counts: dict[str, int]) -> float | None:

@@ -22,7 +22,7 @@ from stepscope.engine.resolvers.service_task import (
     new_task_token,
     service_kind,
 )
-from stepscope.engine.runtime import Outcome
+from stepscope.engine.runtime import Outcome, Park
 from stepscope.engine.states.common import StateRun, with_retry_and_catch
 
 __all__ = ["execute"]
@@ -85,7 +85,11 @@ def _attempt(
             parameters = current.evaluate(current.state["Arguments"], "Arguments")
         elif "Parameters" in current.state:
             parameters = render_template(current.state["Parameters"], effective, current.scope())
-        return _select_result(current, call(current, parameters))
+        try:
+            return _select_result(current, call(current, parameters))
+        except Park as park:
+            park.finish = lambda waiting: _select_result(current, deliver(current, waiting))
+            raise
 
     return attempt
 

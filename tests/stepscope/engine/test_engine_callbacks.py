@@ -3,11 +3,12 @@ through stepscope.engine.callbacks, and timeouts and heartbeats end a task that 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from stepscope.engine import start, step
+from stepscope.engine import run_to_completion, start, step
 from stepscope.engine.callbacks import (
     CallbackError,
     get_activity_task,
@@ -17,6 +18,7 @@ from stepscope.engine.callbacks import (
     stop_execution,
     waiting_task,
 )
+from stepscope.engine.resolvers.mock_config import MockConfig
 from stepscope.engine.stepper import Snapshot
 
 SQS_WAIT = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
@@ -235,16 +237,104 @@ def test_stop_execution_aborts_a_parked_execution() -> None:
     assert step(stopped.snapshot).events == []
 
 
-def test_a_callback_inside_a_parallel_branch_is_a_clear_runtime_error() -> None:
-    branch = {"StartAt": "Ask", "States": {"Ask": {"Type": "Task", **callback_task()}}}
-    definition = {
-        "StartAt": "Both",
-        "States": {"Both": {"Type": "Parallel", "Branches": [branch], "End": True}},
+SNS_WAIT = "arn:aws:states:::sns:publish.waitForTaskToken"
+
+
+def parallel_with_callback(**task_fields: Any) -> dict[str, Any]:
+    ask = {
+        "Type": "Task",
+        "Resource": SNS_WAIT,
+        "Parameters": {"Message": {"token.$": "$$.Task.Token"}},
+        "End": True,
+        **task_fields,
     }
-    snapshot, events = run_until_parked(definition)
-    snapshot = finish(snapshot, events)
-    assert snapshot["status"] == "FAILED" and snapshot["error"] == "States.Runtime"
-    assert "mocked response" in snapshot["cause"]
+    return {
+        "StartAt": "Both",
+        "States": {
+            "Both": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "Ask", "States": {"Ask": ask}},
+                    {"StartAt": "Note", "States": {"Note": {"Type": "Pass", "Result": "noted"}}},
+                ],
+                "Next": "Done",
+            },
+            "Done": {"Type": "Pass", "End": True},
+        },
+    }
+
+
+def chain_of(events: list[dict[str, Any]]) -> list[tuple[int, int, str]]:
+    return [(e["id"], e["previousEventId"], e["type"]) for e in events]
+
+
+def test_a_callback_inside_a_parallel_branch_waits_and_then_goes_on() -> None:
+    snapshot, events = run_until_parked(parallel_with_callback())
+    waiting = waiting_task(snapshot)
+    assert waiting is not None and waiting["state"] == "Ask"
+    assert types(events)[-4:] == [
+        "ParallelStateStarted",
+        "TaskStateEntered",
+        "TaskScheduled",
+        "TaskStarted",
+    ]
+    parked_at = len(events)
+    snapshot = finish(send_task_success(snapshot, waiting["token"], '"yes"'), events)
+    assert snapshot["status"] == "SUCCEEDED"
+    assert snapshot["output"] == ["yes", "noted"]
+    # Nothing published before the wait is published again, and nothing is missing.
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+    assert types(events)[parked_at] == "TaskSucceeded"
+
+
+def test_an_answered_callback_in_a_branch_writes_the_history_a_mocked_one_does() -> None:
+    snapshot, events = run_until_parked(parallel_with_callback())
+    token = waiting_task(snapshot)["token"]  # type: ignore[index]
+    finish(send_task_success(snapshot, token, '"yes"'), events)
+    mocks = MockConfig.parse(
+        {
+            "StateMachines": {"M": {"TestCases": {"T": {"Ask": "Yes"}}}},
+            "MockedResponses": {"Yes": {"0": {"Return": "yes"}}},
+        }
+    ).test_case("M", "T")
+    mocked = run_to_completion(parallel_with_callback(), {"order": 7}, resolvers={"mocks": mocks})
+    assert chain_of(events) == chain_of(mocked.events)
+
+
+def test_callbacks_in_map_iterations_are_answered_one_after_another() -> None:
+    ask = {"Type": "Task", "Resource": SNS_WAIT, "Parameters": {"n.$": "$"}, "End": True}
+    definition = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemProcessor": {"StartAt": "Ask", "States": {"Ask": ask}},
+                "End": True,
+            }
+        },
+    }
+    snapshot, events = run_until_parked(definition, [1, 2, 3])
+    tokens = []
+    for answer in ("a", "b", "c"):
+        waiting = waiting_task(snapshot)
+        assert waiting is not None
+        tokens.append(waiting["token"])
+        result = step(send_task_success(snapshot, waiting["token"], json.dumps(answer)))
+        snapshot = result.snapshot
+        events.extend(result.events)
+    assert len(set(tokens)) == 3
+    assert snapshot["status"] == "SUCCEEDED" and snapshot["output"] == ["a", "b", "c"]
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+
+
+def test_a_callback_in_a_branch_times_out_and_fails_the_parallel() -> None:
+    snapshot, events = run_until_parked(parallel_with_callback(TimeoutSeconds=10))
+    deadline = snapshot["position"]["suspended"]["deadline"]
+    assert step(snapshot, now="2025-01-01T12:00:05Z").events == []
+    snapshot = finish(snapshot, events, now=deadline)
+    assert snapshot["status"] == "FAILED" and snapshot["error"] == "States.Timeout"
+    assert "TaskTimedOut" in types(events) and "ParallelStateFailed" in types(events)
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
 
 
 def test_the_machines_timeout_seconds_ends_a_parked_execution_as_timed_out() -> None:

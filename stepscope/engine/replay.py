@@ -1,0 +1,94 @@
+"""Callbacks inside Parallel branches and Map iterations.
+
+Branches run within one step, so a branch cannot hold its place in the snapshot. When a task
+inside one waits for a callback, the whole top-level state stops (`ParkedInBranch`) and the
+snapshot keeps where that state was entered: the random source, the invocation counters, the
+clock, the history thread, the variables and the next event id. When the answer arrives (or the
+task's deadline passes) the state is run again from there. The engine is deterministic, so the
+replay writes the same events up to the callback (they are not published twice), then the
+task ends with its answer at the time it arrived, and the state goes on.
+
+Callbacks in branches are therefore answered one at a time, in the order the branches run.
+Local Lambda handlers in the replayed part run again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from stepscope.engine.clock import format_iso, parse_iso
+from stepscope.engine.recorder import Thread
+from stepscope.engine.runtime import Branch, Frame, Run, Suspend
+
+__all__ = ["entry_point", "parked_in_branch", "replay_position"]
+
+Enter = Callable[[Run, Frame, Branch, dict[str, Any], dict[str, Any] | None], Any]
+
+
+def entry_point(run: Run, frame: Frame) -> dict[str, Any]:
+    """What a replay of the state about to be entered starts from (plain JSON)."""
+    return {
+        "rng": run.rng_state(run.saved_rng),
+        "invocations": dict(run.counters),
+        "now": format_iso(run.clock.now),
+        "thread": {"source": frame.thread.source, "last": frame.thread.last},
+        "variables": dict(frame.variables),
+        "nextEventId": run.recorder.next_id,
+    }
+
+
+def parked_in_branch(
+    run: Run, entry: dict[str, Any], waiting: dict[str, Any], replay: dict[str, Any] | None
+) -> Suspend:
+    """Stop the top-level state: it waits for `waiting`'s callback (or its deadline)."""
+    answers = dict(replay["answers"]) if replay is not None else {}
+    resume = {
+        "kind": "task",
+        "waiting": waiting,
+        "replay": {"entry": entry, "answers": answers, "published": run.recorder.next_id},
+    }
+    deadline = waiting.get("deadline")
+    return Suspend(parse_iso(deadline) if deadline else None, resume)
+
+
+def replay_position(
+    run: Run,
+    frame: Frame,
+    branch: Branch,
+    position: dict[str, Any],
+    saved: dict[str, Any],
+    enter: Enter,
+) -> Any:
+    """Run the stopped state again from its entry, with every answer that has arrived."""
+    replay = dict(saved["replay"])
+    waiting = saved["waiting"]
+    answers = dict(replay["answers"])
+    if "answer" in waiting:
+        answers[str(waiting["token"])] = {
+            **waiting["answer"],
+            "at": format_iso(run.clock.now),
+            "worker": waiting.get("worker"),
+        }
+    replay["answers"] = answers
+    published = int(replay["published"])
+    first_new = len(run.recorder.events)
+    run.answers, run.step_now = answers, run.clock.now
+    _rewind(run, frame, replay["entry"])
+    del position["suspended"]
+    try:
+        return enter(run, frame, branch, position, replay)
+    finally:
+        replayed = run.recorder.events[first_new:]
+        run.recorder.events[first_new:] = [e for e in replayed if e["id"] >= published]
+
+
+def _rewind(run: Run, frame: Frame, entry: dict[str, Any]) -> None:
+    run.restore_rng(entry["rng"])
+    run.counters.clear()
+    run.counters.update(entry["invocations"])
+    run.clock.now = parse_iso(entry["now"])
+    run.recorder.next_id = int(entry["nextEventId"])
+    frame.thread = Thread(**entry["thread"])
+    frame.variables.clear()
+    frame.variables.update(entry["variables"])
