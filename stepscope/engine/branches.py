@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from stepscope.engine.runtime import (
@@ -10,7 +9,6 @@ from stepscope.engine.runtime import (
     End,
     Frame,
     Next,
-    Outcome,
     Run,
     StateFailure,
     Suspend,
@@ -23,18 +21,6 @@ __all__ = ["branch_of", "run_branch"]
 MAX_TRANSITIONS = 100_000
 
 
-# handler_for imports the state modules and builds its table on every call; a branch runs one
-# state per transition, so the handlers it has used are kept here.
-_HANDLERS: dict[str, Callable[[Any], Outcome]] = {}
-
-
-def _handler(state_type: str) -> Callable[[Any], Outcome]:
-    handler = _HANDLERS.get(state_type)
-    if handler is None:
-        handler = _HANDLERS[state_type] = handler_for(state_type)
-    return handler
-
-
 def branch_of(processor: dict[str, Any]) -> Branch:
     return Branch(str(processor["StartAt"]), dict(processor["States"]))
 
@@ -45,7 +31,7 @@ def run_branch(run: Run, frame: Frame, branch: Branch, value: Any) -> Any:
     for _ in range(MAX_TRANSITIONS):
         current = enter_state(run, frame, branch, name, value)
         try:
-            outcome = _handler(current.state_type)(current)
+            outcome = handler_for(current.state_type)(current)
         except StateFailure as failure:
             if failure.state_type is None:
                 failure.state_type = current.state_type
