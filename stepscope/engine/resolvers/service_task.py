@@ -21,7 +21,7 @@ from stepscope.engine.errors import (
     StatesError,
 )
 from stepscope.engine.recorder import json_text
-from stepscope.engine.resolvers import local_sqs
+from stepscope.engine.resolvers import local_sqs, s3_sdk
 from stepscope.engine.resolvers.mock_config import MockedResponse, MockedThrow, TestCaseMocks
 from stepscope.engine.runtime import Park
 
@@ -111,6 +111,8 @@ def invoke_service(current: Any, parameters: Any) -> Any:
             result = answer(mocked)
         elif local_sqs.serves(kind):
             result = local_sqs.send_message(current, parameters)
+        elif s3_sdk.serves(kind, current.run.resolvers):
+            result = s3_sdk.call(current, kind["resource"], parameters)
         else:
             raise Park(waiting_record(current, "task", kind))
         check_size(result, kind["resourceType"])

@@ -10,7 +10,7 @@ from stepscope.engine.dataflow.io import apply_input_path
 from stepscope.engine.dataflow.scope import select
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure, StatesError
-from stepscope.engine.resolvers import local_sqs
+from stepscope.engine.resolvers import local_sqs, s3_sdk
 from stepscope.engine.resolvers.lambda_task import invoke_legacy, invoke_optimised
 from stepscope.engine.resolvers.mock_config import TestCaseMocks
 from stepscope.engine.resolvers.service_task import (
@@ -120,7 +120,8 @@ def _resource_call(current: StateRun) -> Callable[[StateRun, Any], Any]:
         return invoke_activity
     mocks = current.run.resolvers.get("mocks")
     mocked = isinstance(mocks, TestCaseMocks) and mocks.mocks(current.name)
-    local = local_sqs.serves(service_kind(resource))
+    kind = service_kind(resource)
+    local = local_sqs.serves(kind) or s3_sdk.serves(kind, current.run.resolvers)
     if (
         len(parts) >= 6
         and parts[2] == "states"
