@@ -4,16 +4,15 @@ Python runtime's ({errorMessage, errorType, requestId, stackTrace})."""
 from __future__ import annotations
 
 import json
-import linecache
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["Invocation", "LambdaRegistry", "function_name_of"]
+from stepscope.engine.resolvers.task_root import TASK_ROOT, Deployment
 
-TASK_ROOT = "/var/task"
+__all__ = ["Invocation", "LambdaRegistry", "function_name_of"]
 
 
 @dataclass
@@ -37,17 +36,12 @@ def function_name_of(reference: str) -> str:
 
 @dataclass
 class _Handler:
+    """A handler file; its folder is deployed as /var/task, so it can import its neighbours."""
+
     file: Path
     function: str
     module: ModuleType | None = None
-    source: str = ""
-
-
-def _publish_source(handler: _Handler) -> None:
-    """Stack traces quote the deployed file's lines: make them this handler's."""
-    deployed = f"{TASK_ROOT}/{handler.file.name}"
-    lines = handler.source.splitlines(keepends=True)
-    linecache.cache[deployed] = (len(handler.source), None, lines, deployed)
+    deployment: Deployment | None = None
 
 
 class LambdaRegistry:
@@ -68,11 +62,12 @@ class LambdaRegistry:
 
     def invoke(self, reference: str, event: Any, request_id: str) -> Invocation:
         handler = self._handlers[function_name_of(reference)]
+        deployment = handler.deployment or Deployment(handler.file.parent)
+        handler.deployment = deployment
         try:
-            module = self._module(handler)
-            _publish_source(handler)  # another handler may share its /var/task file name
-            function = getattr(module, handler.function)
-            result = function(event, _Context(function_name_of(reference), request_id))
+            with deployment.active():  # another handler may share these /var/task file names
+                function = getattr(self._module(handler), handler.function)
+                result = function(event, _Context(function_name_of(reference), request_id))
         except Exception as problem:  # noqa: BLE001 - the handler's errors are its result
             return _error(problem, request_id)
         if isinstance(result, (bytes, bytearray)):
@@ -81,13 +76,11 @@ class LambdaRegistry:
 
     def _module(self, handler: _Handler) -> ModuleType:
         if handler.module is None:
-            source = handler.file.read_text(encoding="utf-8")
-            deployed = f"{TASK_ROOT}/{handler.file.name}"
-            handler.source = source
-            _publish_source(handler)
+            assert handler.deployment is not None
+            deployed, code = handler.deployment.compile_file(handler.file)
             module = ModuleType(handler.file.stem)
             module.__file__ = deployed
-            exec(compile(source, deployed, "exec"), module.__dict__)  # noqa: S102 - user's own handler
+            exec(code, module.__dict__)  # noqa: S102 - the user's own handler
             handler.module = module
         return handler.module
 
