@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 __all__ = [
+    "BucketInfo",
     "InMemoryObjectStore",
     "access_denied",
     "LocalObjectStore",
@@ -62,6 +63,14 @@ class ObjectInfo:
     storage_class: str = "STANDARD"
 
 
+@dataclass(frozen=True)
+class BucketInfo:
+    """One bucket of a listing (S3's ListBuckets `Buckets` item)."""
+
+    name: str
+    creation_date: datetime
+
+
 def etag_of(body: bytes) -> str:
     return '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
 
@@ -69,9 +78,15 @@ def etag_of(body: bytes) -> str:
 class ObjectStore(Protocol):
     def get_object(self, bucket: str, key: str) -> bytes: ...
 
+    def head_object(self, bucket: str, key: str) -> ObjectInfo: ...
+
+    def list_buckets(self) -> list[BucketInfo]: ...
+
     def list_objects(self, bucket: str, prefix: str = "") -> list[ObjectInfo]: ...
 
-    def put_object(self, bucket: str, key: str, body: bytes) -> None: ...
+    def put_object(
+        self, bucket: str, key: str, body: bytes, *, modified: datetime | None = None
+    ) -> None: ...
 
 
 class InMemoryObjectStore:
@@ -88,6 +103,7 @@ class InMemoryObjectStore:
         self.objects: dict[tuple[str, str], bytes] = {}
         self.buckets: set[str] = set(buckets)
         self.last_modified = last_modified
+        self.modified: dict[tuple[str, str], datetime] = {}
         for (bucket, key), body in (objects or {}).items():
             self.buckets.add(bucket)
             self.objects[(bucket, key)] = body.encode("utf-8") if isinstance(body, str) else body
@@ -102,20 +118,35 @@ class InMemoryObjectStore:
             raise no_such_key()
         return self.objects[(bucket, key)]
 
+    def head_object(self, bucket: str, key: str) -> ObjectInfo:
+        body = self.get_object(bucket, key)
+        return ObjectInfo(key, len(body), etag_of(body), self._modified(bucket, key))
+
+    def list_buckets(self) -> list[BucketInfo]:
+        return [BucketInfo(name, self.last_modified) for name in sorted(self.buckets)]
+
+    def _modified(self, bucket: str, key: str) -> datetime:
+        return self.modified.get((bucket, key), self.last_modified)
+
     def list_objects(self, bucket: str, prefix: str = "") -> list[ObjectInfo]:
         if bucket not in self.buckets:
             raise no_such_bucket()
         found = [
-            ObjectInfo(key, len(body), etag_of(body), self.last_modified)
+            ObjectInfo(key, len(body), etag_of(body), self._modified(name, key))
             for (name, key), body in self.objects.items()
             if name == bucket and key.startswith(prefix)
         ]
         return sorted(found, key=lambda info: info.key.encode("utf-8"))
 
-    def put_object(self, bucket: str, key: str, body: bytes) -> None:
+    def put_object(
+        self, bucket: str, key: str, body: bytes, *, modified: datetime | None = None
+    ) -> None:
+        """Store `body`; `modified` (default: the store's `last_modified`) is its LastModified."""
         if bucket not in self.buckets:
             raise no_such_bucket()
         self.objects[(bucket, key)] = bytes(body)
+        if modified is not None:
+            self.modified[(bucket, key)] = modified
 
 
 class LocalObjectStore:
@@ -152,6 +183,21 @@ class LocalObjectStore:
         except OSError:
             raise access_denied() from None
 
+    def head_object(self, bucket: str, key: str) -> ObjectInfo:
+        body = self.get_object(bucket, key)
+        modified = self._object_path(bucket, key).stat().st_mtime
+        return ObjectInfo(key, len(body), etag_of(body), datetime.fromtimestamp(modified, tz=UTC))
+
+    def list_buckets(self) -> list[BucketInfo]:
+        """The directories under `root` whose names could be buckets, dated by their mtime."""
+        if not self.root.is_dir():
+            return []
+        return [
+            BucketInfo(path.name, datetime.fromtimestamp(path.stat().st_mtime, tz=UTC))
+            for path in sorted(self.root.iterdir())
+            if path.is_dir() and not path.name.startswith(".")
+        ]
+
     def list_objects(self, bucket: str, prefix: str = "") -> list[ObjectInfo]:
         directory = self._bucket_dir(bucket)
         found: list[ObjectInfo] = []
@@ -168,7 +214,10 @@ class LocalObjectStore:
                 found.append(ObjectInfo(key, len(body), etag_of(body), modified))
         return sorted(found, key=lambda info: info.key.encode("utf-8"))
 
-    def put_object(self, bucket: str, key: str, body: bytes) -> None:
+    def put_object(
+        self, bucket: str, key: str, body: bytes, *, modified: datetime | None = None
+    ) -> None:
+        """Write the file; its own mtime stays its LastModified (`modified` is not applied)."""
         path = self._object_path(bucket, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

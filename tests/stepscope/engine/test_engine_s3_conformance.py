@@ -2,7 +2,8 @@
 in-memory object store built from each case's setup calls, and compared event by event with AWS's
 history by the corpus's own runner (`../shared/conformance/run.py`, imported by path).
 
-Fails only on failing cases missing from s3_known_failures.txt (`case-id  # reason` lines).
+Fails on failing cases missing from s3_known_failures.txt (`case-id  # reason` lines), and on
+listed cases that pass (the list only shrinks).
 """
 
 from __future__ import annotations
@@ -112,6 +113,8 @@ def test_s3_conformance_cases_match_aws_histories() -> None:
                 f"{where} expected {record['expected']} got {record['got']} ({record['reason']})"
             )
     unexpected = {case_id: why for case_id, why in failures.items() if case_id not in known}
+    stale = sorted(known.keys() & passed)
+    assert not stale, "listed in s3_known_failures.txt but passing now:\n" + "\n".join(stale)
     assert not unexpected, "new S3 conformance failures:\n" + "\n".join(
         f"{case_id}: {why}" for case_id, why in sorted(unexpected.items())
     )
