@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from stepscope.engine.resolvers.object_store import (
     InMemoryObjectStore,
     LocalObjectStore,
     ObjectStoreError,
+    etag_of,
 )
 
 
@@ -62,3 +64,20 @@ def test_local_store_keeps_keys_inside_their_bucket(tmp_path: Path) -> None:
     with pytest.raises(ObjectStoreError):
         store.put_object("bucket", "../escape.txt", b"x")
     assert not (tmp_path / "escape.txt").exists()
+
+
+def test_stores_describe_objects_and_buckets(tmp_path: Path) -> None:
+    memory = InMemoryObjectStore(buckets=["b"])
+    moment = datetime(2025, 2, 3, 4, 5, 6, tzinfo=UTC)
+    memory.put_object("b", "k", b"one", modified=moment)
+    assert memory.head_object("b", "k").last_modified == moment
+    assert memory.list_objects("b")[0].last_modified == moment
+    assert [bucket.name for bucket in memory.list_buckets()] == ["b"]
+    (tmp_path / "bucket").mkdir()
+    local = LocalObjectStore(tmp_path)
+    local.put_object("bucket", "dir/k", b"two", modified=moment)
+    info = local.head_object("bucket", "dir/k")
+    assert (info.key, info.size, info.etag) == ("dir/k", 3, etag_of(b"two"))
+    assert [bucket.name for bucket in local.list_buckets()] == ["bucket"]
+    with pytest.raises(ObjectStoreError):
+        local.head_object("bucket", "missing")
