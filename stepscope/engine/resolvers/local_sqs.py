@@ -35,12 +35,11 @@ def serves(kind: dict[str, str]) -> bool:
 
 def send_message(current: Any, parameters: Any) -> dict[str, Any]:
     """SendMessage's response for `parameters` ({QueueUrl, MessageBody, ...})."""
-    if not isinstance(parameters, dict) or "MessageBody" not in parameters:
-        raise StatesError(
-            "SQS.MissingParameterException",
-            "The request must contain the parameter MessageBody.",
+    body = parameters.get("MessageBody") if isinstance(parameters, dict) else None
+    if body is None or body == "":
+        raise _sqs_error(
+            current, "The request must contain the parameter MessageBody.", "MissingParameter"
         )
-    body = parameters["MessageBody"]
     text = body if isinstance(body, str) else json.dumps(body, separators=(",", ":"))
     message_id = str(uuid.UUID(int=current.run.rng.getrandbits(128), version=4))
     request_id = str(uuid.UUID(int=current.run.rng.getrandbits(128), version=4))
@@ -56,6 +55,16 @@ def send_message(current: Any, parameters: Any) -> dict[str, Any]:
         "SdkHttpMetadata": _metadata(request_id, length, date),
         "SdkResponseMetadata": {"RequestId": request_id},
     }
+
+
+def _sqs_error(current: Any, message: str, code: str) -> StatesError:
+    """SQS's refusal, worded as the Step Functions integration reports it."""
+    request_id = uuid.UUID(int=current.run.rng.getrandbits(128), version=4)
+    return StatesError(
+        "SQS.AmazonSQSException",
+        f"{message} (Service: AmazonSQS; Status Code: 400; Error Code: {code}; "
+        f"Request ID: {request_id}; Proxy: null)",
+    )
 
 
 def _metadata(request_id: str, length: str, date: str) -> dict[str, Any]:
