@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from stepscope.engine import Completed, run_to_completion
@@ -30,3 +33,16 @@ def exited_output(completed: Completed, name: str) -> Any:
         if details and details["name"] == name:
             return json.loads(details["output"])
     raise AssertionError(f"no exited event for {name}")
+
+
+REPO = Path(__file__).resolve().parents[3]
+CONFORMANCE = REPO.parent / "shared" / "conformance"
+
+
+def conformance_runner() -> ModuleType:
+    """The shared corpus's run.py (with normalise.py), loaded from ../shared, never copied."""
+    spec = importlib.util.spec_from_file_location("conformance_run", CONFORMANCE / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

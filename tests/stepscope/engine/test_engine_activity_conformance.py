@@ -5,10 +5,8 @@ runner, event by event."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -21,6 +19,7 @@ from stepscope.engine.callbacks import (
     waiting_task,
 )
 from stepscope.engine.recorder import json_text
+from tests.stepscope.engine.engine_helpers import conformance_runner
 
 REPO = Path(__file__).resolve().parents[3]
 CONFORMANCE = REPO.parent / "shared" / "conformance"
@@ -31,14 +30,6 @@ ACTIVITY_CASES = [
     "v2.activities.test_activities.TestActivities.test_activity_task_start_timeout",
 ]
 pytestmark = pytest.mark.skipif(not CONFORMANCE.is_dir(), reason="no ../shared/conformance")
-
-
-def runner() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("conformance_run", CONFORMANCE / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def play_worker(case: dict[str, Any], snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -86,7 +77,7 @@ def simulate(case: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("case_id", ACTIVITY_CASES)
 def test_activity_case_matches_aws(case_id: str) -> None:
-    run = runner()
+    run = conformance_runner()
     case = json.loads((CONFORMANCE / "cases" / f"{case_id}.json").read_text(encoding="utf-8"))
     request = run.build_request(case, str(CONFORMANCE))
     record = run.evaluate(case, json.dumps(simulate(case, request)))

@@ -8,7 +8,6 @@ listed cases that pass (the list only shrinks).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
@@ -20,6 +19,7 @@ from stepscope.engine import run_to_completion
 from stepscope.engine.recorder import json_text
 from stepscope.engine.resolvers.lambdas import LambdaRegistry
 from stepscope.engine.resolvers.object_store import InMemoryObjectStore
+from tests.stepscope.engine.engine_helpers import conformance_runner
 from tests.stepscope.engine.test_engine_conformance import read_known_failures
 
 REPO = Path(__file__).resolve().parents[3]
@@ -30,14 +30,6 @@ ALLOWED_NEEDS = {"s3", "lambda"}
 pytestmark = pytest.mark.skipif(
     not (CONFORMANCE / "run.py").is_file(), reason=f"no conformance corpus at {CONFORMANCE}"
 )
-
-
-def _runner() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("conformance_run", CONFORMANCE / "run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _s3_cases(runner: ModuleType) -> list[dict[str, Any]]:
@@ -95,7 +87,7 @@ def test_s3_known_failures_file_is_well_formed() -> None:
 
 
 def test_s3_conformance_cases_match_aws_histories() -> None:
-    runner = _runner()
+    runner = conformance_runner()
     cases = _s3_cases(runner)
     assert cases, "the corpus has no S3 cases"
     known = read_known_failures(KNOWN_FAILURES)
