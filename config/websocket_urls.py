@@ -4,4 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-websocket_urlpatterns: list[Any] = []
+from django.urls import path
+
+from apps.live.consumers import ExecutionConsumer
+
+websocket_urlpatterns: list[Any] = [
+    path("ws/executions/<int:execution_id>/", ExecutionConsumer.as_asgi()),
+]

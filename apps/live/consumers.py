@@ -1,0 +1,199 @@
+"""The execution stream: /ws/executions/<id>/ replays an execution's saved events after the
+client's last event id, then relays the live ones (message shapes in apps.live.messages).
+
+Why a reconnect neither loses nor duplicates an event:
+- the consumer joins the execution's group before it reads the database, and events are
+  published only after they are committed, so every event is either in the replay or in a
+  live message that arrives after it;
+- Channels hands this consumer one message at a time, so live messages wait while a replay
+  runs, and every event with an id at or below the last one sent is dropped;
+- event ids count up from 1 without gaps, so a live message that starts past the next id
+  (one was lost or overtaken in the channel layer) is replaced by a catch-up from the database.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from apps.live.groups import execution_group
+from apps.live.messages import (
+    CLOSE_FORBIDDEN,
+    CLOSE_NOT_FOUND,
+    CLOSE_SIGNED_OUT,
+    CaughtUpMessage,
+    ErrorMessage,
+    EventsMessage,
+)
+from apps.live.publish import ExecutionEventsMessage
+from apps.live.selectors import (
+    REPLAY_PAGE_SIZE,
+    ExecutionProgress,
+    events_after,
+    execution_access,
+    execution_progress,
+)
+
+REFUSALS = {
+    "signed_out": CLOSE_SIGNED_OUT,
+    "forbidden": CLOSE_FORBIDDEN,
+    "missing": CLOSE_NOT_FOUND,
+}
+MAX_CLIENT_MESSAGE = 4096  # characters; a subscribe message is a few dozen
+MAX_EVENT_ID = 2**31 - 1  # the largest id a PositiveIntegerField holds everywhere
+AFTER_RULE = "`after` must be a whole number from 0 (the last event id you have; 0 for none)"
+
+
+def _event_id(event: dict[str, Any]) -> int:
+    return int(event.get("id") or 0)
+
+
+def parse_after(value: object) -> int | None:
+    """A valid `after` from a JSON message (a whole number), else None."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= MAX_EVENT_ID else None
+
+
+def parse_after_text(text: str) -> int | None:
+    """A valid `after` from the query string (its digits), else None."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    return parse_after(int(text))
+
+
+def _replay_page(execution_id: int, after: int) -> tuple[list[dict[str, Any]], ExecutionProgress]:
+    events = events_after(execution_id=execution_id, after=after)
+    progress = execution_progress(execution_id=execution_id)
+    if progress is None:
+        raise LookupError(execution_id)
+    return events, progress
+
+
+class ExecutionConsumer(AsyncJsonWebsocketConsumer):
+    execution_id: int
+    group: str
+    joined = False
+    last_sent: int | None = None  # the last event id sent; None until the client subscribes
+
+    async def connect(self) -> None:
+        self.execution_id = int(self.scope["url_route"]["kwargs"]["execution_id"])
+        self.group = execution_group(self.execution_id)
+        access = await database_sync_to_async(execution_access)(
+            user=self.scope.get("user"), execution_id=self.execution_id
+        )
+        if access != "allowed":
+            await self.close(code=REFUSALS[access])  # before accept: the handshake is refused
+            return
+        await self.channel_layer.group_add(self.group, self.channel_name)  # before any read
+        self.joined = True
+        await self.accept()
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        if "after" in query:
+            after = parse_after_text(query["after"][-1])
+            if after is None:
+                await self._error(f"Bad ?after= in the address: {AFTER_RULE}.")
+            else:
+                await self._subscribe(after)
+
+    async def disconnect(self, code: int) -> None:
+        if self.joined:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.joined = False
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        if text_data is None:
+            await self._error("Send text frames holding JSON, not binary ones.")
+            return
+        if len(text_data) > MAX_CLIENT_MESSAGE:
+            await self._error(f"The message is over {MAX_CLIENT_MESSAGE} characters long.")
+            return
+        try:
+            content = json.loads(text_data)
+        except (ValueError, RecursionError):
+            await self._error("The message is not JSON.")
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if not isinstance(content, dict):
+            await self._error('A message is a JSON object with a "type".')
+            return
+        kind = content.get("type")
+        if kind != "subscribe":
+            await self._error(f'Unknown message type {json.dumps(kind)}; send "subscribe".')
+            return
+        after = parse_after(content.get("after", 0))
+        if after is None:
+            await self._error(f"Bad subscribe message: {AFTER_RULE}.")
+            return
+        await self._subscribe(after)
+
+    async def execution_events(self, message: ExecutionEventsMessage) -> None:
+        """A live message from the group (apps.live.publish): relay what the client lacks."""
+        if self.last_sent is None:
+            return  # not subscribed yet: the subscribe's replay reads these from the database
+        last = self.last_sent
+        fresh = sorted({_event_id(e): e for e in message["events"] if _event_id(e) > last}.items())
+        if not fresh:
+            return
+        if [event_id for event_id, _ in fresh] != list(range(last + 1, last + 1 + len(fresh))):
+            await self._catch_up()  # a gap: fetch what was missed (and these) from the database
+            return
+        await self._send_events(
+            [event for _, event in fresh],
+            ExecutionProgress(status=message["status"], event_count=message["event_count"]),
+        )
+
+    async def _subscribe(self, after: int) -> None:
+        self.last_sent = after
+        progress = await self._catch_up()
+        if progress is None:
+            return
+        caught_up: CaughtUpMessage = {
+            "type": "caught_up",
+            "execution_id": self.execution_id,
+            "last_event_id": self.last_sent,
+            "status": progress.status,
+            "event_count": progress.event_count,
+        }
+        await self.send_json(caught_up)
+
+    async def _catch_up(self) -> ExecutionProgress | None:
+        """Send every saved event after the last one sent, page by page; None when the execution
+        is gone (the connection is then closed)."""
+        assert self.last_sent is not None
+        while True:
+            try:
+                events, progress = await database_sync_to_async(_replay_page)(
+                    self.execution_id, self.last_sent
+                )
+            except LookupError:
+                await self.close(code=CLOSE_NOT_FOUND)
+                return None
+            if events:
+                await self._send_events(events, progress)
+            if len(events) < REPLAY_PAGE_SIZE:
+                return progress
+
+    async def _send_events(self, events: list[dict[str, Any]], progress: ExecutionProgress) -> None:
+        message: EventsMessage = {
+            "type": "events",
+            "execution_id": self.execution_id,
+            "events": events,
+            "last_event_id": _event_id(events[-1]),
+            "status": progress.status,
+            "event_count": progress.event_count,
+        }
+        await self.send_json(message)
+        self.last_sent = message["last_event_id"]
+
+    async def _error(self, text: str) -> None:
+        error: ErrorMessage = {"type": "error", "message": text}
+        await self.send_json(error)
