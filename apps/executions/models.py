@@ -16,6 +16,7 @@ from django.urls import reverse
 class Execution(models.Model):
     class Source(models.TextChoices):
         IMPORT = "import"
+        SIMULATION = "simulation"
 
     name = models.CharField(max_length=200)
     execution_arn = models.CharField(max_length=2048, blank=True)

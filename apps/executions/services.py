@@ -124,7 +124,8 @@ def _description_json(description: ExecutionDescription | None) -> dict[str, Any
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in fields.items()}
 
 
-def _copy_projection(execution: Execution, projection: Projection) -> None:
+def copy_projection(execution: Execution, projection: Projection) -> None:
+    """Copy what lists filter and sort on (status, times, counts, the failed state)."""
     summary = projection.execution
     execution.status = summary.status
     execution.started_at = summary.started_at
@@ -236,7 +237,7 @@ def _import_once(
         events = sorted([*stored.values(), *new], key=lambda event: event_id(event) or 0)
         projection = project(events)
         _copy_description(execution, imported)
-        _copy_projection(execution, projection)
+        copy_projection(execution, projection)
         history_states = {run.name for run in projection.runs}
         problems: list[str] = []
         note = _relink(execution, request, imported, history_states, problems, created)
