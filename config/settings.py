@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "apps.healthchecks",
     "apps.definitions",
     "apps.executions",
+    "apps.live",
+    "apps.simulations",
 ]
 
 MIDDLEWARE = [

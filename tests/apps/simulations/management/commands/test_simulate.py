@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from apps.definitions.models import Definition
+from apps.executions.models import Execution
+from tests.apps.simulations.machines import CALLBACK, WAITING, version_of
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the command's steps run on commit
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("simulate", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def input_file(tmp_path):
+    path = tmp_path / "input.json"
+    path.write_text(json.dumps({"order": 7}))
+    return path
+
+
+def test_a_definition_file_is_imported_then_simulated(tmp_path, input_file):
+    definition = tmp_path / "waiting.asl.json"
+    definition.write_text(json.dumps(WAITING))
+    out = run(str(definition), "--input", str(input_file), "--name", "from-cli")
+    execution = Execution.objects.get()
+    assert out.strip() == f"/executions/{execution.pk}/" == execution.get_absolute_url()
+    assert execution.name == "from-cli" and execution.status == "SUCCEEDED"
+    assert Definition.objects.get().name == "waiting"
+
+
+def test_a_stored_definition_by_name(input_file):
+    version_of(CALLBACK, name="approvals")
+    out = run("approvals", "--input", str(input_file), "--pace", "real")
+    execution = Execution.objects.get()
+    assert out.strip() == execution.get_absolute_url()
+    assert execution.status == "RUNNING" and execution.simulation.pace == "real"
+
+
+def test_bad_arguments_are_explained(tmp_path, input_file):
+    with pytest.raises(CommandError, match="no stored definition is named 'ghost'"):
+        run("ghost", "--input", str(input_file))
+    version_of(WAITING, name="waiting")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope")
+    with pytest.raises(CommandError, match="input .*bad.json is not JSON"):
+        run("waiting", "--input", str(bad))
+    with pytest.raises(CommandError, match="cannot read the input"):
+        run("waiting", "--input", str(tmp_path / "missing.json"))
+    with pytest.raises(CommandError, match="give instant, real, or a scale"):
+        run("waiting", "--input", str(input_file), "--pace", "soon")
+    with pytest.raises(CommandError, match="mock configuration"):
+        run("waiting", "--input", str(input_file), "--test-case", "Happy")
+    assert not Execution.objects.exists()
