@@ -40,6 +40,27 @@ def summary_context(execution: Execution, projection: Projection) -> dict[str, A
     }
 
 
+_NOT_DONE = ("not-run", "in-progress")
+
+
+def progress_context(projection: Projection, definitions: dict[str, Any]) -> dict[str, Any]:
+    """How far the run has got: states of the definition that have finished (the graph's node
+    statuses), out of all of them. An ended execution shows a full bar: nothing more will run."""
+    statuses = projection.node_statuses
+    names = set(definitions) or set(statuses)
+    done = sum(1 for name in names if statuses.get(name, "not-run") not in _NOT_DONE)
+    running = sum(1 for name in names if statuses.get(name) == "in-progress")
+    total = len(names)
+    if projection.execution.status != "RUNNING":
+        text = f"{done} of {total} state{'' if total == 1 else 's'} ran"
+        return {"done": total, "total": total, "percent": 100, "text": text}
+    text = f"{done} of {total} state{'' if total == 1 else 's'} done"
+    if running:
+        text += f", {running} running"
+    percent = round(100 * done / total) if total else 0
+    return {"done": done, "total": total, "percent": percent, "text": text}
+
+
 def failure_context(projection: Projection) -> dict[str, Any] | None:
     """The banner: what ended the execution, where, and after how many attempts."""
     summary = projection.execution

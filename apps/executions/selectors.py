@@ -160,6 +160,24 @@ def event_page(
     return paginator.get_page(page)
 
 
+def last_event_id(*, execution: Execution) -> int:
+    """The highest stored event id (0 when there are none)."""
+    last = execution.events.order_by("-event_id").values_list("event_id", flat=True).first()
+    return int(last or 0)
+
+
+def events_after(
+    *, execution: Execution, after: int, event_type: str = "", state: str = "", limit: int = 500
+) -> list[HistoryEvent]:
+    """The events with an id above `after`, in id order, filtered like the event view."""
+    events = execution.events.filter(event_id__gt=after).order_by("event_id")
+    if event_type:
+        events = events.filter(type=event_type)
+    if state:
+        events = events.filter(state_name=state)
+    return list(events[:limit])
+
+
 def run_events(*, execution: Execution, run: StateRun, limit: int = 200) -> list[HistoryEvent]:
     ids = list(run.event_ids[:limit])
     return list(execution.events.filter(event_id__in=ids).order_by("event_id"))

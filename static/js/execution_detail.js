@@ -36,10 +36,14 @@
   function markNode(node) {
     var status = node.getAttribute("data-status");
     var shape = node.querySelector("polygon, ellipse, path, rect");
-    if (!shape || !ICONS[status] || node.querySelector(".status-mark")) return;
+    var old = node.querySelector(".status-mark");
+    if (old && old.getAttribute("data-for") === status) return;
+    if (old) old.remove();
+    if (!shape || !ICONS[status]) return;
     var box = shape.getBBox();
     var mark = document.createElementNS(SVG_NS, "g");
     mark.setAttribute("class", "status-mark status-" + status);
+    mark.setAttribute("data-for", status);
     var circle = document.createElementNS(SVG_NS, "circle");
     circle.setAttribute("cx", box.x + 2); circle.setAttribute("cy", box.y + 2); circle.setAttribute("r", 9);
     circle.setAttribute("class", "status-dot");
@@ -280,6 +284,22 @@
       if (rect.bottom > window.innerHeight) window.scrollBy(0, rect.bottom - window.innerHeight + 24);
     }
   }
+
+  // What execution_live.js uses to apply a running execution's new state to this page.
+  window.Stepscope = window.Stepscope || {};
+  window.Stepscope.executionPage = {
+    stateNodes: stateNodes,
+    // A node's status changes in place: the graph is never laid out again.
+    setNodeStatus: function (node, status) {
+      if (node.getAttribute("data-status") === status) return;
+      node.setAttribute("data-status", status);
+      markNode(node);
+    },
+    setNodeRuns: function (runs) { nodeRuns = runs || {}; },
+    enhance: enhance,
+    showTab: showTab,
+    highlight: highlight
+  };
 
   // An event deep link: bring the highlighted event into view.
   var marked = document.querySelector(".event-table tr.highlight");

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -101,9 +102,22 @@ def _table_context(request: HttpRequest, projection: Projection, selected: str) 
     return {"table_page": page}
 
 
+def _live_context(execution: Execution) -> dict[str, Any] | None:
+    """What execution_live.js needs to follow a running execution (None when it has ended).
+    Read before the projection, so the page never shows less than the id it subscribes after."""
+    if execution.status != "RUNNING":
+        return None
+    return {
+        "ws_path": f"/ws/executions/{execution.pk}/",
+        "url": reverse("executions:live", args=[execution.pk]),
+        "last_event_id": selectors.last_event_id(execution=execution),
+    }
+
+
 @require_GET
 def execution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     execution = selectors.execution_get(pk=pk)
+    live = _live_context(execution)
     projection = selectors.execution_projection(execution=execution)
     has_event = _int(request.GET.get("event")) is not None
     view = "events" if has_event else request.GET.get("view", "graph")
@@ -114,6 +128,8 @@ def execution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "execution": execution,
         "version": execution.definition_version,
         "summary": pages.summary_context(execution, projection),
+        "progress": pages.progress_context(projection, definitions),
+        "live": live,
         "failure": pages.failure_context(projection),
         "view": view,
         "state_note": state_note,
