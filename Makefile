@@ -32,8 +32,11 @@ run: setup
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	bash scripts/serve.sh $(HOST) $(PORT)
 
+# A Celery worker with embedded beat (-B: the periodic sweep of lost steps); needs REDIS_URL.
 worker: setup
-	$(BIN)/celery -A config worker --loglevel=info
+	@test -n "$$REDIS_URL" || { echo "make worker: set REDIS_URL (without it tasks run in-process)" >&2; exit 1; }
+	mkdir -p $${STEPSCOPE_VAR_DIR:-var}
+	$(BIN)/celery -A config worker -B --schedule $${STEPSCOPE_VAR_DIR:-var}/celerybeat-schedule --loglevel=info
 
 lint: setup
 	$(BIN)/ruff check .

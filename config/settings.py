@@ -111,6 +111,30 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("STEPSCOPE_TASK_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 10)
+# The queue tasks go to and workers read (tests give each run its own).
+CELERY_TASK_DEFAULT_QUEUE = env_str("STEPSCOPE_CELERY_QUEUE") or "celery"
+
+# Simulations (apps/simulations). A step claims its simulation for the lease; a worker killed
+# mid-step frees it when the lease runs out. The default outlives the task's hard time limit, so a
+# live step is never taken over; a shorter lease only risks a slow step being run again by another
+# worker (the first one's saves are then refused, so no event is doubled).
+SIMULATION_CLAIM_LEASE_SECONDS = env_int(
+    "STEPSCOPE_CLAIM_LEASE_SECONDS", CELERY_TASK_TIME_LIMIT + 30, minimum=1
+)
+# The sweeper (apps/simulations/sweeping.py) re-queues, every SWEEP seconds, the steps of running
+# simulations overdue by more than the GRACE that no live claim holds: Celery beat runs it (the
+# worker's -B), or a thread of the server process in the embedded mode (STEPSCOPE_SWEEP_IN_PROCESS,
+# which scripts/serve.sh sets).
+SIMULATION_SWEEP_SECONDS = env_int("STEPSCOPE_SWEEP_SECONDS", 30, minimum=1)
+SIMULATION_SWEEP_GRACE_SECONDS = env_int("STEPSCOPE_SWEEP_GRACE_SECONDS", 60, minimum=0)
+SIMULATION_SWEEP_IN_PROCESS = env_bool("STEPSCOPE_SWEEP_IN_PROCESS", False)
+CELERY_BEAT_SCHEDULE = {
+    "simulations-sweep": {
+        "task": "simulations.sweep",
+        "schedule": float(SIMULATION_SWEEP_SECONDS),
+        "options": {"expires": float(SIMULATION_SWEEP_SECONDS)},  # a missed sweep is not owed
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -80,3 +80,37 @@ def wait_idle(timeout: float | None = None) -> bool:
                 return False
             _idle.wait(remaining)
     return True
+
+
+@dataclass(frozen=True)
+class Repeating:
+    interval: float
+    thread: threading.Thread
+    stopped: threading.Event
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop repeating; wait up to `timeout` seconds for a run in progress to end."""
+        self.stopped.set()
+        if self.thread is not threading.current_thread():
+            self.thread.join(timeout)
+
+
+def every(interval: float, function: Callable[[], Any], *, name: str) -> Repeating:
+    """Run function() at once, then `interval` seconds after each run ends, on a daemon thread,
+    until stopped (the embedded mode's stand-in for Celery beat). Not counted by wait_idle."""
+    stopped = threading.Event()
+
+    def run() -> None:
+        while not stopped.is_set():
+            try:
+                function()
+            except Exception:  # keep repeating: the next run may succeed
+                logger.exception("repeating %s failed", name)
+            finally:
+                connections.close_all()
+            stopped.wait(interval)
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    repeating = Repeating(interval, thread, stopped)
+    thread.start()
+    return repeating

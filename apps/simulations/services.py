@@ -47,8 +47,9 @@ from stepscope.engine.stepper import Snapshot
 
 logger = logging.getLogger(__name__)
 
-# A claim outlives the task's hard time limit: a worker killed mid-step frees it by then.
-CLAIM_LEASE = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
+# A worker killed mid-step frees its claim when the lease runs out (by default it outlives the
+# task's hard time limit; see SIMULATION_CLAIM_LEASE_SECONDS); the sweeper then re-queues the step.
+CLAIM_LEASE = timedelta(seconds=settings.SIMULATION_CLAIM_LEASE_SECONDS)
 BUSY_RETRY_SECONDS = 1.0
 NAME_MAX_LENGTH = 80  # AWS's limit for an execution name
 
