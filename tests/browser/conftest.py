@@ -22,7 +22,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Module scope: while Playwright's sync API is open it keeps an event loop running in this thread,
+# and a later test's async_to_sync (channel layers, consumers) refuses to run beside it.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not shutil.which(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
