@@ -14,4 +14,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("definitions/", include("apps.definitions.urls")),
     path("executions/", include("apps.executions.urls")),
+    path("simulations/", include("apps.simulations.urls")),
 ]

@@ -2,12 +2,109 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from apps.executions.models import Execution
+from apps.simulations.jsontext import json_pretty
 from apps.simulations.models import Simulation
+from apps.simulations.pace import INSTANT, REAL
 from stepscope.engine.callbacks import waiting_task
+
+SCHEDULED = ("TaskScheduled", "ActivityScheduled")
 
 
 def simulation_waiting_task(*, simulation: Simulation) -> dict[str, Any] | None:
     """The task parked for a callback: {kind, token, state, details, deadline, ...}, or None."""
     return waiting_task(simulation.snapshot)
+
+
+def simulation_get(*, pk: int) -> Simulation | None:
+    return Simulation.objects.select_related("execution").filter(pk=pk).first()
+
+
+def simulation_of_execution(*, execution: Execution) -> Simulation | None:
+    """The simulation that runs this execution (None for an imported or pulled one)."""
+    if execution.source != Execution.Source.SIMULATION:
+        return None
+    return Simulation.objects.filter(execution=execution).first()
+
+
+def simulation_last_of_definition(*, definition_id: int) -> Simulation | None:
+    """The latest simulation of any version of the definition."""
+    return (
+        Simulation.objects.select_related("execution")
+        .filter(execution__definition_version__definition_id=definition_id)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def simulation_input(*, simulation: Simulation) -> Any:
+    """The execution input the simulation started with."""
+    identity = simulation.snapshot.get("execution") or {}
+    return (identity.get("Execution") or {}).get("Input", {})
+
+
+def simulation_start_defaults(*, definition_id: int) -> dict[str, str]:
+    """What the "New execution" form starts with: the last simulation's settings of this
+    definition (its input, mock configuration, test case, Lambda folder and pace)."""
+    last = simulation_last_of_definition(definition_id=definition_id)
+    if last is None:
+        return {"input": "{}", "pace_mode": INSTANT, "scale": "60"}
+    mode = last.pace if last.pace in (INSTANT, REAL) else "scaled"
+    return {
+        "input": json_pretty(simulation_input(simulation=last)),
+        "mock_config": "" if last.mock_config is None else json_pretty(last.mock_config),
+        "test_case": last.test_case,
+        "lambdas_dir": last.lambdas_dir,
+        "pace_mode": mode,
+        "scale": last.pace if mode == "scaled" else "60",
+    }
+
+
+def _sent(simulation: Simulation, state: str) -> tuple[str, str]:
+    """The parameters (pretty JSON text) and the resource of the parked state's last
+    TaskScheduled (or ActivityScheduled) event: the message that carried the token."""
+    event = (
+        simulation.execution.events.filter(type__in=SCHEDULED, state_name=state)
+        .order_by("-event_id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    event = event or {}
+    details = event.get("taskScheduledEventDetails") or event.get("activityScheduledEventDetails")
+    details = details or {}
+    text = details.get("parameters", details.get("input"))
+    resource = ":".join(str(details[k]) for k in ("resourceType", "resource") if k in details)
+    if not isinstance(text, str):
+        return "", resource
+    try:
+        return json_pretty(json.loads(text)), resource
+    except (ValueError, RecursionError):
+        return text, resource
+
+
+def simulation_parked_task(*, simulation: Simulation) -> dict[str, Any] | None:
+    """The task waiting for a callback, as the page and the JSON API show it, or None:
+    {taskToken, stateName, kind, resource, parameters (JSON text), heartbeatSeconds,
+    heartbeatAt, timeoutAt, deadline} (times on the execution's clock)."""
+    waiting = simulation_waiting_task(simulation=simulation)
+    if waiting is None or "answer" in waiting:
+        return None
+    state = str(waiting.get("state", ""))
+    parameters, resource = _sent(simulation, state)
+    details = waiting.get("details") or {}
+    if not resource:
+        resource = ":".join(str(details[k]) for k in ("resourceType", "resource") if k in details)
+    return {
+        "taskToken": waiting.get("token"),
+        "stateName": state,
+        "kind": waiting.get("kind"),
+        "resource": resource,
+        "parameters": parameters,
+        "heartbeatSeconds": waiting.get("heartbeatSeconds"),
+        "heartbeatAt": waiting.get("heartbeatAt"),
+        "timeoutAt": waiting.get("timeoutAt"),
+        "deadline": waiting.get("deadline"),
+    }

@@ -1,0 +1,437 @@
+"""The "New execution" form, the simulation panel of the execution page, and the callback and
+stop actions (form posts from the page and the JSON endpoints for scripts)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.definitions.models import DefinitionVersion
+from apps.executions.models import Execution
+from apps.simulations.models import Simulation
+from apps.simulations.services import simulation_start
+from tests.apps.simulations.machines import WAITING, fresh, version_of
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = "<script>alert(1)</script>"
+SNS_CALLBACK: dict[str, Any] = {
+    "StartAt": "Notify",
+    "States": {
+        "Notify": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::sns:publish.waitForTaskToken",
+            "Parameters": {
+                "TopicArn": "arn:aws:sns:us-east-1:123456789012:approvals",
+                "Message": {"order.$": "$.order", "note": HOSTILE, "token.$": "$$.Task.Token"},
+            },
+            "Next": "Done",
+        },
+        "Done": {"Type": "Pass", "End": True},
+    },
+}
+MOCKED: dict[str, Any] = {
+    "StartAt": "Greet",
+    "States": {
+        "Greet": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "greet"},
+            "End": True,
+        }
+    },
+}
+MOCK_CONFIG: dict[str, Any] = {
+    "StateMachines": {"mocked": {"TestCases": {"Happy": {"Greet": "Hello"}}}},
+    "MockedResponses": {"Hello": {"0": {"Return": {"Payload": {"hello": "world"}}}}},
+}
+
+
+def new_url(version: DefinitionVersion) -> str:
+    return reverse("simulations:new_version", args=[version.definition_id, version.number])
+
+
+def form_data(**fields: Any) -> dict[str, Any]:
+    return {"input": '{"order": 7}', "name": "", "pace_mode": "instant", "scale": "60", **fields}
+
+
+def parked(capture: Any, definition: dict[str, Any] = SNS_CALLBACK) -> Simulation:
+    with capture(execute=True):
+        simulation = simulation_start(
+            definition_version=version_of(definition), execution_input={"order": 7}
+        )
+    return fresh(simulation)
+
+
+def action_url(simulation: Simulation, action: str) -> str:
+    return reverse(f"simulations:{action.replace('-', '_')}", args=[simulation.pk])
+
+
+def post_json(client: Client, url: str, body: Any, **extra: Any) -> Any:
+    text = body if isinstance(body, str) else json.dumps(body)
+    return client.post(url, text, content_type="application/json", **extra)
+
+
+# Signed out ---------------------------------------------------------------------------------
+
+
+def test_signed_out_users_are_sent_to_sign_in_or_refused_with_401(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    simulation = parked(django_capture_on_commit_callbacks)
+    version = simulation.execution.definition_version
+    assert version is not None
+    for response in (client.get(new_url(version)), client.post(new_url(version), form_data())):
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    for action in ("send-task-success", "send-task-failure", "send-task-heartbeat", "stop"):
+        url = action_url(simulation, action)
+        page = client.post(url, {"taskToken": "x"})
+        assert page.status_code == 302 and "/accounts/login/" in page["Location"]
+        api = post_json(client, url, {"taskToken": "x"})
+        assert api.status_code == 401 and api.json()["error"] == "SignedOut"
+    waiting = client.get(reverse("simulations:waiting", args=[simulation.pk]))
+    assert waiting.status_code == 401 and waiting.json()["error"] == "SignedOut"
+    assert fresh(simulation).execution.status == "RUNNING"
+
+
+# The "New execution" form -------------------------------------------------------------------
+
+
+def test_the_definition_page_links_to_the_form(signed_in: Client) -> None:
+    version = version_of(WAITING)
+    page = signed_in.get(reverse("definitions:version", args=[version.definition_id, 1]))
+    assert new_url(version) in page.content.decode()
+
+
+def test_the_form_prefills_the_last_simulations_input(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    version = version_of(WAITING)
+    assert "{}" in signed_in.get(new_url(version)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        simulation_start(definition_version=version, execution_input={"last": HOSTILE})
+    page = signed_in.get(new_url(version)).content.decode()
+    assert "&quot;last&quot;: &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;" in page
+    assert HOSTILE not in page
+
+
+def test_happy_path_at_instant_pace_ends_on_the_execution_page(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    version = version_of(WAITING)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(new_url(version), form_data(name="first-run"))
+    execution = Execution.objects.get(name="first-run")
+    assert response.status_code == 302 and response["Location"] == execution.get_absolute_url()
+    assert execution.status == "SUCCEEDED" and execution.source == "simulation"
+    assert execution.simulation.pace == "instant"  # type: ignore[attr-defined]
+    page = signed_in.get(response["Location"])
+    assert page.status_code == 200
+
+
+def test_a_scaled_pace_and_a_mock_configuration_are_passed_on(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    version = version_of(MOCKED, name="mocked")
+    data = form_data(
+        pace_mode="scaled", scale="60", mock_config=json.dumps(MOCK_CONFIG), test_case="Happy"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(new_url(version), data)
+    assert response.status_code == 302
+    simulation = Simulation.objects.select_related("execution").get()
+    assert simulation.pace == "60" and simulation.test_case == "Happy"
+    assert simulation.execution.status == "SUCCEEDED"
+
+
+def test_bad_input_json_keeps_the_text_and_says_where(signed_in: Client) -> None:
+    version = version_of(WAITING)
+    typed = '{\n  "order": 7,\n  "note": "<b>x</b>"\n  "oops": 1\n}'
+    response = signed_in.post(new_url(version), form_data(input=typed, name="keep-me"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The input is not valid JSON at line 4, column 3" in page
+    assert "&quot;note&quot;: &quot;&lt;b&gt;x&lt;/b&gt;&quot;" in page  # kept, escaped
+    assert 'value="keep-me"' in page
+    assert not Execution.objects.exists()
+
+
+def test_a_bad_mock_configuration_shows_its_json_pointer(signed_in: Client) -> None:
+    version = version_of(MOCKED, name="mocked")
+    config = {
+        "StateMachines": {"mocked": {"TestCases": {"Happy": {"Greet": "Hello"}}}},
+        "MockedResponses": {"Hello": {"0": {"Return": 1, "Throw": {}}}},
+    }
+    typed = json.dumps(config, indent=2)
+    response = signed_in.post(
+        new_url(version), form_data(mock_config=typed, test_case="Happy", name="kept")
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Mock configuration, at /MockedResponses/Hello/0: must hold exactly one" in page
+    assert "&quot;Throw&quot;: {}" in page and 'value="kept"' in page
+
+
+def test_an_unknown_test_case_and_a_bad_mock_json_are_shown_on_their_fields(
+    signed_in: Client,
+) -> None:
+    version = version_of(MOCKED, name="mocked")
+    data = form_data(mock_config=json.dumps(MOCK_CONFIG), test_case="Sad")
+    page = signed_in.post(new_url(version), data).content.decode()
+    assert "at /StateMachines/mocked/TestCases: no test case &#x27;Sad&#x27;" in page
+    page = signed_in.post(new_url(version), form_data(mock_config="{,}", test_case="Happy"))
+    assert "The mock configuration is not valid JSON at line 1, column 2" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"pace_mode": "scaled", "scale": "fast"}, "Give the scale as a number above 0"),
+        ({"pace_mode": "warp"}, "Select a valid choice"),
+        ({"lambdas_dir": "relative/dir"}, "Give the folder&#x27;s full path on the server"),
+        ({"lambdas_dir": "/nowhere/at/all"}, "folder /nowhere/at/all does not exist"),
+        ({"name": "has space"}, "An execution name cannot hold"),
+        ({"input": "[" * 5000 + "]" * 5000}, "nest deeper than 200 levels"),
+        ({"input": "NaN"}, "NaN is not JSON"),
+    ],
+)
+def test_other_bad_fields_are_refused_clearly(
+    signed_in: Client, fields: dict[str, str], message: str
+) -> None:
+    version = version_of(WAITING)
+    response = signed_in.post(new_url(version), form_data(**fields))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Execution.objects.exists()
+
+
+def test_an_invalid_definition_is_refused_in_the_form(signed_in: Client) -> None:
+    version = version_of({"StartAt": "Nowhere", "States": {"A": {"Type": "Pass", "End": True}}})
+    assert "cannot run" in signed_in.get(new_url(version)).content.decode()
+    response = signed_in.post(new_url(version), form_data())
+    assert response.status_code == 400 and "is not a valid definition" in response.content.decode()
+
+
+def test_the_form_of_a_missing_definition_is_404(signed_in: Client) -> None:
+    response = signed_in.get(reverse("simulations:new", args=[999]))
+    assert response.status_code == 404
+
+
+# The panel and the callback forms -----------------------------------------------------------
+
+
+def panel(client: Client, simulation: Simulation) -> str:
+    from django.template import Context, Template
+
+    request = client.get(simulation.execution.get_absolute_url()).wsgi_request
+    template = Template("{% load simulation_tags %}{% simulation_panel execution %}")
+    return template.render(Context({"execution": simulation.execution, "request": request}))
+
+
+def test_the_panel_shows_the_parked_task_its_token_and_the_message_escaped(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    simulation = parked(django_capture_on_commit_callbacks)
+    token = simulation.snapshot["position"]["suspended"]["resume"]["waiting"]["token"]
+    html = panel(signed_in, simulation)
+    assert "“Notify” waits for a callback" in html and token in html
+    assert "sns:publish.waitForTaskToken" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and HOSTILE not in html
+    for action in ("send-task-success", "send-task-failure", "send-task-heartbeat", "stop"):
+        assert action_url(simulation, action) in html
+
+
+def test_the_panel_renders_nothing_for_an_imported_execution(signed_in: Client) -> None:
+    from django.template import Context, Template
+
+    execution = Execution(name="x", fingerprint="f", status="SUCCEEDED")
+    html = Template("{% load simulation_tags %}{% simulation_panel execution %}").render(
+        Context({"execution": execution})
+    )
+    assert html.strip() == ""
+
+
+def test_the_success_form_completes_the_task_and_redirects_back(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    simulation = parked(django_capture_on_commit_callbacks)
+    token = simulation.snapshot["position"]["suspended"]["resume"]["waiting"]["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(
+            action_url(simulation, "send-task-success"),
+            {"taskToken": token, "output": '{"approved": true}'},
+        )
+    assert response.status_code == 302
+    assert response["Location"] == simulation.execution.get_absolute_url() + "#simulation"
+    assert fresh(simulation).execution.status == "SUCCEEDED"
+
+
+def test_a_refused_form_keeps_what_was_typed_in_the_panel(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    simulation = parked(django_capture_on_commit_callbacks)
+    token = simulation.snapshot["position"]["suspended"]["resume"]["waiting"]["token"]
+    typed = '{"approved": tru}'
+    response = signed_in.post(
+        action_url(simulation, "send-task-success"), {"taskToken": token, "output": typed}
+    )
+    assert response.status_code == 302
+    html = panel(signed_in, simulation)
+    assert "InvalidOutput: The output is not valid JSON at line 1, column 14" in html
+    assert "{&quot;approved&quot;: tru}" in html
+    assert fresh(simulation).execution.status == "RUNNING"
+
+
+# The JSON endpoints -------------------------------------------------------------------------
+
+
+def test_the_json_endpoints_complete_a_parked_simulation(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    simulation = parked(django_capture_on_commit_callbacks)
+    waiting = signed_in.get(reverse("simulations:waiting", args=[simulation.pk])).json()
+    assert waiting["stateName"] == "Notify"
+    assert json.loads(waiting["parameters"])["Message"]["order"] == 7
+    url = action_url(simulation, "send-task-heartbeat")
+    assert post_json(signed_in, url, {"taskToken": waiting["taskToken"]}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_json(
+            signed_in,
+            action_url(simulation, "send-task-success"),
+            {"taskToken": waiting["taskToken"], "output": '{"approved": true}'},
+        )
+    assert response.status_code == 200
+    assert response.json()["executionId"] == simulation.execution_id
+    simulation = fresh(simulation)
+    assert simulation.execution.status == "SUCCEEDED"
+    types = list(simulation.execution.events.order_by("event_id").values_list("type", flat=True))
+    assert "TaskSucceeded" in types and types[-1] == "ExecutionSucceeded"
+    assert signed_in.get(reverse("simulations:waiting", args=[simulation.pk])).json() is None
+
+
+def test_an_output_given_as_a_json_value_is_accepted(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    simulation = parked(django_capture_on_commit_callbacks)
+    token = simulation.snapshot["position"]["suspended"]["resume"]["waiting"]["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_json(
+            signed_in,
+            action_url(simulation, "send-task-success"),
+            {"taskToken": token, "output": {"approved": True}},
+        )
+    assert response.status_code == 200
+    assert fresh(simulation).execution.status == "SUCCEEDED"
+
+
+def test_send_task_failure_fails_the_execution(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    simulation = parked(django_capture_on_commit_callbacks)
+    token = simulation.snapshot["position"]["suspended"]["resume"]["waiting"]["token"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_json(
+            signed_in,
+            action_url(simulation, "send-task-failure"),
+            {"taskToken": token, "error": "Rejected", "cause": "no budget"},
+        )
+    assert response.status_code == 200
+    execution = fresh(simulation).execution
+    assert execution.status == "FAILED" and execution.error == "Rejected"
+
+
+def test_wrong_token_and_bad_output_are_refused_aws_style(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    simulation = parked(django_capture_on_commit_callbacks)
+    token = simulation.snapshot["position"]["suspended"]["resume"]["waiting"]["token"]
+    url = action_url(simulation, "send-task-success")
+    wrong = post_json(signed_in, url, {"taskToken": "not-the-token", "output": "{}"})
+    assert wrong.status_code == 400 and wrong.json()["error"] == "TaskDoesNotExist"
+    bad = post_json(signed_in, url, {"taskToken": token, "output": '{"a": }'})
+    assert bad.status_code == 400 and bad.json()["error"] == "InvalidOutput"
+    assert "line 1, column 7" in bad.json()["message"]
+    missing = post_json(signed_in, url, {"output": "{}"})
+    assert missing.status_code == 400 and missing.json()["error"] == "ValidationException"
+    heartbeat = post_json(
+        signed_in, action_url(simulation, "send-task-heartbeat"), {"taskToken": "nope"}
+    )
+    assert heartbeat.json()["error"] == "TaskDoesNotExist"
+    assert fresh(simulation).execution.status == "RUNNING"
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ("{not json", 400, "SerializationException"),
+        ("[1, 2]", 400, "SerializationException"),
+        ('{"taskToken": 7}', 400, "ValidationException"),
+        ("[" * 200_000 + "]" * 200_000, 413, "RequestTooLarge"),
+        ('{"taskToken": "' + "x" * 400_000 + '"}', 413, "RequestTooLarge"),
+        ("[" * 1000 + "]" * 1000, 400, "SerializationException"),
+    ],
+    ids=["not-json", "not-an-object", "token-not-text", "bomb", "oversized", "deep"],
+)
+def test_bad_bodies_are_refused_never_a_500(
+    signed_in: Client,
+    django_capture_on_commit_callbacks: Any,
+    body: str,
+    status: int,
+    code: str,
+) -> None:
+    simulation = parked(django_capture_on_commit_callbacks)
+    response = post_json(signed_in, action_url(simulation, "send-task-success"), body)
+    assert response.status_code == status and response.json()["error"] == code
+
+
+def test_a_missing_simulation_is_404(signed_in: Client) -> None:
+    response = post_json(signed_in, "/simulations/999/stop/", {})
+    assert response.status_code == 404 and response.json()["error"] == "ExecutionDoesNotExist"
+    assert signed_in.get("/simulations/999/waiting/").status_code == 404
+
+
+def test_stop_aborts_and_a_second_stop_is_a_conflict(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    simulation = parked(django_capture_on_commit_callbacks)
+    url = action_url(simulation, "stop")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_json(signed_in, url, {"error": "Manual", "cause": "enough"})
+    assert response.status_code == 200 and response.json()["status"] == "ABORTED"
+    execution = fresh(simulation).execution
+    assert execution.status == "ABORTED"
+    assert execution.events.order_by("-event_id").first().type == "ExecutionAborted"  # type: ignore[union-attr]
+    again = post_json(signed_in, url, {})
+    assert again.status_code == 409 and again.json()["error"] == "ExecutionNotRunning"
+
+
+def test_the_stop_form_aborts_and_redirects_back(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    simulation = parked(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(action_url(simulation, "stop"), {"error": "", "cause": ""})
+    assert response.status_code == 302
+    assert fresh(simulation).execution.status == "ABORTED"
+
+
+def test_the_json_api_needs_the_csrf_header(
+    user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    simulation = parked(django_capture_on_commit_callbacks)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get(simulation.execution.get_absolute_url())  # sets the CSRF cookie
+    url = action_url(simulation, "stop")
+    refused = post_json(client, url, {})
+    assert refused.status_code == 403 and refused.json()["error"] == "CsrfFailed"
+    token = client.cookies["csrftoken"].value
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = post_json(client, url, {}, headers={"X-CSRFToken": token})
+    assert accepted.status_code == 200
+    form = client.post(url, {})  # a form post without its token: Django's own refusal
+    assert form.status_code == 403
