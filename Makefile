@@ -54,6 +54,7 @@ bench: setup
 	$(BIN)/python bench/graph_layout.py
 	$(BIN)/python bench/history_import.py
 	$(BIN)/python bench/simulate_throughput.py
+	$(BIN)/python bench/live_latency.py && $(BIN)/python bench/live_viewers.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
