@@ -236,6 +236,33 @@
     });
   }
 
+  // The simulation panel (a parked callback's token and its forms) is replaced only when the task
+  // it shows changes, so what the user is typing, or an error just shown, is never wiped.
+  function panelKey(root) {
+    if (!root) return "";
+    var token = root.querySelector("#simulation-task-token");
+    var callback = root.querySelector("[data-task-state]");
+    return [
+      token ? token.value : "",
+      callback ? callback.getAttribute("data-task-state") : "",
+      root.querySelector("form") ? "forms" : "",
+    ].join("|");
+  }
+
+  function applyPanel(state) {
+    if (typeof state.panel_html !== "string") return;
+    var replacement = state.panel_html ? fragment(state.panel_html) : null;
+    var incoming = replacement ? replacement.querySelector("#simulation") : null;
+    var current = document.getElementById("simulation");
+    if (panelKey(current) === panelKey(incoming)) return;
+    if (current && incoming) current.replaceWith(incoming);
+    else if (current) current.remove();
+    else if (incoming) {
+      var anchor = document.querySelector(".failure-banner") || document.querySelector(".summary");
+      if (anchor) anchor.after(incoming);
+    }
+  }
+
   function apply(state, asked) {
     lastEventId = Math.max(lastEventId, state.last_event_id);
     if (state.event_rows_html === null || state.event_rows_html === undefined) rowsAfter = lastEventId;
@@ -244,6 +271,7 @@
     applyStep(state, asked);
     applyEvents(state);
     applyTable(state);
+    applyPanel(state);
     root.setAttribute("data-status", state.status);
     root.setAttribute("data-last-event-id", String(lastEventId));
     if (!state.running) {

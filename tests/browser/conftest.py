@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,3 +49,92 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     yield page
     context.close()
+
+
+# A live server that also serves websockets: daphne in a thread of this process, sharing the test
+# database, with a throwaway Redis as the channel layer that the test process and daphne share.
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """One throwaway Redis for the session, like the one daphne below (it outlives each test)."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    port = _free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_layer(settings: Any, redis_url: str) -> Iterator[None]:
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [redis_url]},
+        }
+    }
+    channel_layers.backends = {}
+    yield
+    channel_layers.backends = {}
+
+
+_daphne: dict[str, str] = {}
+
+
+def _asgi_application() -> Any:
+    from channels.auth import AuthMiddlewareStack
+    from channels.routing import ProtocolTypeRouter, URLRouter
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.core.asgi import get_asgi_application
+
+    from config.websocket_urls import websocket_urlpatterns
+
+    return ProtocolTypeRouter(
+        {
+            "http": ASGIStaticFilesHandler(get_asgi_application()),
+            "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+        }
+    )
+
+
+@pytest.fixture
+def daphne_url(redis_layer: None) -> str:
+    """One daphne per test session (Twisted's reactor runs once per process), in a thread."""
+    if "url" not in _daphne:
+        from daphne.server import Server
+
+        port = _free_port()
+        server = Server(
+            _asgi_application(),
+            endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
+            signal_handlers=False,
+        )
+        threading.Thread(target=server.run, daemon=True, name="daphne").start()
+        deadline = time.monotonic() + 15
+        while not server.listening_addresses and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.listening_addresses, "daphne did not start"
+        _daphne["url"] = f"http://127.0.0.1:{port}"
+    return _daphne["url"]

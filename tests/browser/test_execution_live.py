@@ -7,12 +7,7 @@ the server's consumer both use."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
 import threading
-import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,90 +20,6 @@ from tests.apps.executions.histories import page as history_page
 from tests.apps.executions.test_live_view import DEFINITION, running_events
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed")
-    port = _free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-@pytest.fixture
-def redis_layer(settings: Any, redis_url: str) -> Iterator[None]:
-    from channels.layers import channel_layers
-
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [redis_url]},
-        }
-    }
-    channel_layers.backends = {}
-    yield
-    channel_layers.backends = {}
-
-
-_daphne: dict[str, str] = {}
-
-
-def _asgi_application() -> Any:
-    from channels.auth import AuthMiddlewareStack
-    from channels.routing import ProtocolTypeRouter, URLRouter
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-    from django.core.asgi import get_asgi_application
-
-    from config.websocket_urls import websocket_urlpatterns
-
-    return ProtocolTypeRouter(
-        {
-            "http": ASGIStaticFilesHandler(get_asgi_application()),
-            "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
-        }
-    )
-
-
-@pytest.fixture
-def daphne_url(redis_layer: None) -> str:
-    """One daphne per test session (Twisted's reactor runs once per process), in a thread."""
-    if "url" not in _daphne:
-        from daphne.server import Server
-
-        port = _free_port()
-        server = Server(
-            _asgi_application(),
-            endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
-            signal_handlers=False,
-        )
-        threading.Thread(target=server.run, daemon=True, name="daphne").start()
-        deadline = time.monotonic() + 15
-        while not server.listening_addresses and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.listening_addresses, "daphne did not start"
-        _daphne["url"] = f"http://127.0.0.1:{port}"
-    return _daphne["url"]
 
 
 def test_running_execution_updates_live_without_reload(

@@ -115,6 +115,9 @@ def live_state(request: HttpRequest, execution: Execution, after: int) -> dict[s
         "table_rows_html": _table_rows_html(request, projection) if view == "table" else None,
         "io_html": None,
         "failure_html": None,
+        "panel_html": render_to_string(
+            "executions/_live_panel.html", {"execution": execution}, request=request
+        ).strip(),
     }
     if view == "events":
         html, through = _event_rows(request, execution, projection, after, last_event_id)
