@@ -8,17 +8,24 @@ Why a reconnect neither loses nor duplicates an event:
 - Channels hands this consumer one message at a time, so live messages wait while a replay
   runs, and every event with an id at or below the last one sent is dropped;
 - event ids count up from 1 without gaps, so a live message that starts past the next id
-  (one was lost or overtaken in the channel layer) is replaced by a catch-up from the database.
+  (one was lost or overtaken in the channel layer) is replaced by a catch-up from the database;
+- while the execution runs, the consumer also checks the database every few seconds
+  (`STEPSCOPE_LIVE_POLL_SECONDS`), through its own channel so it still handles one message at a
+  time. That catches a lost last message, and events saved by another process when there is no
+  shared channel layer (the embedded mode: `manage.py simulate` beside `make run`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from apps.live.groups import execution_group
 from apps.live.messages import (
@@ -79,6 +86,7 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
     group: str
     joined = False
     last_sent: int | None = None  # the last event id sent; None until the client subscribes
+    poller: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self.execution_id = int(self.scope["url_route"]["kwargs"]["execution_id"])
@@ -101,6 +109,11 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
                 await self._subscribe(after)
 
     async def disconnect(self, code: int) -> None:
+        if self.poller is not None:
+            self.poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.poller
+            self.poller = None
         if self.joined:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             self.joined = False
@@ -151,11 +164,29 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
             ExecutionProgress(status=message["status"], event_count=message["event_count"]),
         )
 
+    async def live_poll(self, message: dict[str, Any]) -> None:
+        """The periodic check (see the module's docstring): send what the database has beyond
+        the last event sent; stop checking once the execution has ended."""
+        if self.last_sent is None:
+            return
+        progress = await self._catch_up()
+        if (progress is None or progress.status != "RUNNING") and self.poller is not None:
+            self.poller.cancel()
+            self.poller = None
+
+    async def _poll(self, seconds: float) -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            await self.channel_layer.send(self.channel_name, {"type": "live.poll"})
+
     async def _subscribe(self, after: int) -> None:
         self.last_sent = after
         progress = await self._catch_up()
         if progress is None:
             return
+        seconds = float(getattr(settings, "STEPSCOPE_LIVE_POLL_SECONDS", 2.0))
+        if progress.status == "RUNNING" and self.poller is None and seconds > 0:
+            self.poller = asyncio.ensure_future(self._poll(seconds))
         caught_up: CaughtUpMessage = {
             "type": "caught_up",
             "execution_id": self.execution_id,

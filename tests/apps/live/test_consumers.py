@@ -372,3 +372,37 @@ def test_a_binary_frame_and_a_bad_after_in_the_address_get_errors(cookie):
         await ws.disconnect()
 
     run(scenario)
+
+
+def test_events_saved_without_a_message_arrive_by_the_periodic_check(settings, cookie):
+    """No shared channel layer (another process saved them) or a lost last message: the
+    consumer finds them in the database while the execution runs."""
+    settings.STEPSCOPE_LIVE_POLL_SECONDS = 0.2
+    execution = execution_with(4)
+
+    async def scenario() -> None:
+        ws = communicator(f"/ws/executions/{execution.pk}/?after=4", cookie)
+        assert (await ws.connect(timeout=TIMEOUT))[0]
+        await until_caught_up(ws)
+        await sync_to_async(append)(execution, 5, 6)  # saved, never published
+        message = await ws.receive_json_from(timeout=TIMEOUT)
+        assert ids(message["events"]) == [5, 6]
+        assert await ws.receive_nothing(timeout=0.6)  # and only once
+        await ws.disconnect()
+
+    run(scenario)
+
+
+def test_an_ended_execution_is_not_checked_again(settings, cookie):
+    settings.STEPSCOPE_LIVE_POLL_SECONDS = 0.2
+    execution = execution_with(4, status="SUCCEEDED")
+
+    async def scenario() -> None:
+        ws = communicator(f"/ws/executions/{execution.pk}/?after=4", cookie)
+        assert (await ws.connect(timeout=TIMEOUT))[0]
+        await until_caught_up(ws)
+        await sync_to_async(append)(execution, 5, 5)
+        assert await ws.receive_nothing(timeout=0.8)
+        await ws.disconnect()
+
+    run(scenario)
