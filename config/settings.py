@@ -95,7 +95,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Keys and group names start with the prefix (tests give each run its own).
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env_str("STEPSCOPE_CHANNEL_PREFIX") or "asgi",
+            },
         }
     }
 else:

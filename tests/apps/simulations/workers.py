@@ -2,9 +2,11 @@
 
 Each test run gets its own queue (STEPSCOPE_CELERY_QUEUE), so neither another worker on the same
 Redis (someone's `make run`) nor another test run takes these tasks, and these workers take no one
-else's. A worker runs with embedded beat (-B), so the sweeper runs in it, with a short claim lease,
-sweep interval and grace. Every worker is started in its own session (process group), and killed
-with its whole group (pool children and beat too) when the test ends.
+else's; and its own channel layer prefix (STEPSCOPE_CHANNEL_PREFIX), so no one else's events reach
+its groups (execution.<id> with the same ids). A worker runs with embedded beat (-B), so the
+sweeper runs in it, with a short claim lease, sweep interval and grace. Every worker is started in
+its own session (process group), and killed with its whole group (pool children and beat too)
+when the test ends.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 
 from config.celery import app as celery_app
 
@@ -122,6 +125,12 @@ class Workers:
         self.extra_env = extra_env
         self.started: list[Worker] = []
         self._conf_before: tuple[bool, str] | None = None
+        layer = settings.CHANNEL_LAYERS["default"]
+        self.channel_layers = override_settings(
+            CHANNEL_LAYERS={
+                "default": {**layer, "CONFIG": {**layer["CONFIG"], "prefix": self.queue}}
+            }
+        )
 
     def __enter__(self) -> Workers:
         # This process queues the first step of each simulation: to the broker, on our queue.
@@ -129,6 +138,7 @@ class Workers:
         self._conf_before = (conf.task_always_eager, conf.task_default_queue)
         conf.task_always_eager = False
         conf.task_default_queue = self.queue
+        self.channel_layers.enable()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -145,6 +155,7 @@ class Workers:
             "DATABASE_URL": database_url(),
             "REDIS_URL": str(settings.REDIS_URL),
             "STEPSCOPE_CELERY_QUEUE": self.queue,
+            "STEPSCOPE_CHANNEL_PREFIX": self.queue,
             "PYTHONUNBUFFERED": "1",
         }
         command = [
@@ -183,6 +194,7 @@ class Workers:
             conf = celery_app.conf
             conf.task_always_eager, conf.task_default_queue = self._conf_before
             self._conf_before = None
+            self.channel_layers.disable()
         self._clear_queue()
 
     def _clear_queue(self) -> None:
