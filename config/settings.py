@@ -132,6 +132,8 @@ SIMULATION_CLAIM_LEASE_SECONDS = env_int(
 SIMULATION_SWEEP_SECONDS = env_int("STEPSCOPE_SWEEP_SECONDS", 30, minimum=1)
 SIMULATION_SWEEP_GRACE_SECONDS = env_int("STEPSCOPE_SWEEP_GRACE_SECONDS", 60, minimum=0)
 SIMULATION_SWEEP_IN_PROCESS = env_bool("STEPSCOPE_SWEEP_IN_PROCESS", False)
+# How often a websocket viewer of a running execution also checks the database (0: never).
+STEPSCOPE_LIVE_POLL_SECONDS = env_int("STEPSCOPE_LIVE_POLL_SECONDS", 2, minimum=0)
 CELERY_BEAT_SCHEDULE = {
     "simulations-sweep": {
         "task": "simulations.sweep",
