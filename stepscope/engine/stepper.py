@@ -194,11 +194,27 @@ def enter_position(
     branch: Branch,
     position: dict[str, Any],
     replay: dict[str, Any] | None = None,
+    retry: dict[str, Any] | None = None,
 ) -> Any:
-    """Enter the state at `position` and run it; a callback inside one of its branches stops it
-    (to be replayed from here, see stepscope.engine.replay)."""
+    """Enter the state at `position` and run it, or take up its retry (`retry`: the entered
+    event and the attempt to make). A callback inside one of its branches stops it, to be
+    replayed from here (see stepscope.engine.replay)."""
     entry = replay["entry"] if replay is not None else entry_point(run, frame)
-    current = enter_state(run, frame, branch, position["state"], position["input"])
+    retry = retry or (replay or {}).get("retry")
+    if retry is None:
+        current = enter_state(run, frame, branch, position["state"], position["input"])
+    else:
+        current = StateRun(
+            run,
+            frame,
+            branch,
+            position["state"],
+            branch.states[position["state"]],
+            position["input"],
+            retry["enteredId"],
+            parse_iso(retry["enteredTime"]),
+        )
+        current.resume = dict(retry["resume"])
     position["suspended"] = {
         "enteredId": current.entered_id,
         "enteredTime": format_iso(current.entered_time),
@@ -206,7 +222,10 @@ def enter_position(
     try:
         outcome = handler_for(current.state_type)(current)
     except ParkedInBranch as parked:
-        return parked_in_branch(run, entry, parked.waiting, replay)
+        suspend = parked_in_branch(run, entry, parked.waiting, replay)
+        if retry is not None:
+            suspend.resume["replay"]["retry"] = retry
+        return suspend
     if not isinstance(outcome, Suspend):
         del position["suspended"]
     return outcome
@@ -233,6 +252,8 @@ def _resume_position(
         return Suspend(deadline, saved)
     if replayed:
         return replay_position(run, frame, branch, position, saved, enter_position)
+    if saved.get("kind") == "retry":
+        return _retry_position(run, frame, branch, position, suspended)
     current = StateRun(
         run,
         frame,
@@ -250,6 +271,19 @@ def _resume_position(
     if not isinstance(outcome, Suspend):
         del position["suspended"]
     return outcome
+
+
+def _retry_position(
+    run: Run, frame: Frame, branch: Branch, position: dict[str, Any], suspended: dict[str, Any]
+) -> Any:
+    """A top-level state's retry, once its back-off has passed: the next attempt, as if the
+    state had waited for it in the same step."""
+    retry = {
+        "resume": suspended["resume"],
+        "enteredId": suspended["enteredId"],
+        "enteredTime": suspended["enteredTime"],
+    }
+    return enter_position(run, frame, branch, position, retry=retry)
 
 
 def _end_succeeded(snapshot: Snapshot, run: Run, frame: Frame, output: Any) -> None:

@@ -50,6 +50,7 @@ class StateRun:
     retry_count: int | None = None
     timeouts: dict[str, Any] | None = None
     task_token: str | None = None
+    resume: dict[str, Any] | None = None  # a top-level retry taken up again after its back-off
 
     @property
     def state_type(self) -> str:
@@ -211,6 +212,9 @@ def with_retry_and_catch(
     or raised. A task that parks for a callback suspends with what it needs to go on: resuming,
     `first` delivers the callback's answer for attempt `number`, with the retriers' `counts`."""
     counts = {} if counts is None else counts
+    if current.resume is not None and current.resume.get("kind") == "retry":
+        number, counts = int(current.resume["attempt"]), dict(current.resume["counts"])
+        current.resume = None
     while True:
         run_attempt, first = first or attempt, None
         try:
@@ -230,7 +234,11 @@ def with_retry_and_catch(
             if delay is None:
                 on_failed(error)
                 return _catch_or_raise(current, error)
-            current.run.clock.advance_to(current.run.clock.now + timedelta(seconds=delay))
+            wake = current.run.clock.now + timedelta(seconds=delay)
+            if current.frame.can_suspend and delay > 0:
+                # A top-level back-off is a deadline: the stepper comes back at `wake`.
+                return Suspend(wake, {"kind": "retry", "attempt": number + 1, "counts": counts})
+            current.run.clock.advance_to(wake)
             number += 1
             continue
         return conclude(current, result)

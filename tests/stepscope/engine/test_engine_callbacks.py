@@ -133,9 +133,13 @@ def test_a_retried_callback_hands_out_a_new_token_and_parks_again() -> None:
     snapshot = send_task_failure(snapshot, first, "Busy")
     result = step(snapshot)
     events.extend(result.events)
+    assert types(result.events) == ["TaskFailed"]  # then the back-off, a deadline
+    assert result.wake_at is not None and result.snapshot["status"] == "RUNNING"
+    result = step(result.snapshot, now=result.wake_at)
+    events.extend(result.events)
     second = waiting_task(result.snapshot)["token"]  # type: ignore[index]
     assert second != first
-    assert types(result.events) == ["TaskFailed", "TaskScheduled", "TaskStarted", "TaskSubmitted"]
+    assert types(result.events) == ["TaskScheduled", "TaskStarted", "TaskSubmitted"]
     snapshot = finish(send_task_success(result.snapshot, second, "1"), events)
     assert snapshot["status"] == "SUCCEEDED" and snapshot["output"] == 1
 
@@ -346,3 +350,25 @@ def test_the_machines_timeout_seconds_ends_a_parked_execution_as_timed_out() -> 
     assert snapshot["status"] == "TIMED_OUT" and snapshot["error"] == "States.Timeout"
     assert events[-1]["type"] == "ExecutionTimedOut"
     assert events[-1]["executionTimedOutEventDetails"] == {"error": "States.Timeout"}
+
+
+def test_a_retried_parallel_parks_again_in_its_branch_and_then_succeeds() -> None:
+    definition = parallel_with_callback()
+    definition["States"]["Both"]["Retry"] = [
+        {"ErrorEquals": ["Busy"], "IntervalSeconds": 5, "MaxAttempts": 1}
+    ]
+    snapshot, events = run_until_parked(definition)
+    first = waiting_task(snapshot)["token"]  # type: ignore[index]
+    failed = step(send_task_failure(snapshot, first, "Busy"))
+    events.extend(failed.events)
+    assert types(failed.events) == ["TaskFailed", "TaskStateAborted"]  # then the back-off
+    assert failed.wake_at is not None
+    again = step(failed.snapshot, now=failed.wake_at)
+    events.extend(again.events)
+    second = waiting_task(again.snapshot)
+    assert second is not None and second["token"] != first
+    assert types(again.events)[:2] == ["ParallelStateStarted", "TaskStateEntered"]
+    snapshot = finish(send_task_success(again.snapshot, second["token"], '"ok"'), events)
+    assert snapshot["status"] == "SUCCEEDED" and snapshot["output"] == ["ok", "noted"]
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+    assert types(events).count("ParallelStateEntered") == 1

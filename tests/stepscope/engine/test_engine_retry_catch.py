@@ -76,3 +76,48 @@ def test_states_all_does_not_catch_runtime_errors() -> None:
     completed = run(definition, {})
     assert completed.status == "FAILED"
     assert completed.error == "States.Runtime"
+
+
+def test_a_top_level_back_off_is_a_deadline_the_stepper_wakes_for() -> None:
+    """No step sleeps or jumps over a back-off: the step ends at the failure and says when to
+    come back; the next attempt's events carry that time, and the history is the batch one."""
+    from stepscope.engine import start, step
+    from stepscope.engine.resolvers.mock_config import MockConfig
+
+    definition = machine(
+        {
+            "Flaky": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sns:publish",
+                "Retry": [{"ErrorEquals": ["SNS.Busy"], "IntervalSeconds": 30, "MaxAttempts": 1}],
+                "End": True,
+            }
+        }
+    )
+    mocks = MockConfig.parse(
+        {
+            "StateMachines": {"M": {"TestCases": {"T": {"Flaky": "Busy"}}}},
+            "MockedResponses": {
+                "Busy": {"0": {"Throw": {"Error": "SNS.Busy"}}, "1": {"Return": {"ok": 1}}}
+            },
+        }
+    ).test_case("M", "T")
+    resolvers = {"mocks": mocks}
+    snapshot = step(start(definition, {}), resolvers=resolvers).snapshot  # ExecutionStarted
+    failed = step(snapshot, resolvers=resolvers)
+    assert [e["type"] for e in failed.events][-1] == "TaskFailed"  # not retried yet
+    assert failed.wake_at is not None and failed.wake_at.startswith("2025-01-01T12:00:30")
+    assert step(failed.snapshot, resolvers=resolvers).events == []  # too early: nothing
+    retried = step(failed.snapshot, resolvers=resolvers, now=failed.wake_at)
+    assert [e["type"] for e in retried.events][:3] == [
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSucceeded",
+    ]
+    assert retried.events[0]["timestamp"].startswith("2025-01-01T12:00:30")
+    batch = run(definition, {}, resolvers=resolvers)
+    stepped = failed.events + retried.events
+    assert batch.status == "SUCCEEDED"
+    assert [(e["id"], e["type"]) for e in batch.events][-len(stepped) :] == [
+        (e["id"], e["type"]) for e in stepped
+    ]
