@@ -108,6 +108,17 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
             else:
                 await self._subscribe(after)
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels closes stale database connections before every handler, on one shared
+        thread; with many viewers that queue delays every live event. These two handlers reach
+        the database only through database_sync_to_async, which does that itself."""
+        if message.get("type") == "execution.events":
+            await self.execution_events(message)  # type: ignore[arg-type]
+        elif message.get("type") == "live.poll":
+            await self.live_poll(message)
+        else:
+            await super().dispatch(message)
+
     async def disconnect(self, code: int) -> None:
         if self.poller is not None:
             self.poller.cancel()
