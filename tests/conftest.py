@@ -1,7 +1,8 @@
-"""Shared fixtures: users and signed-in clients."""
+"""Shared fixtures: users, signed-in clients, and simulations stepped in-process."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,3 +17,17 @@ def user(django_user_model: Any) -> Any:
 def signed_in(client: Any, user: Any) -> Any:
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def steps_in_process() -> Iterator[None]:
+    """Simulation steps run in this process (eager tasks), whatever REDIS_URL says; steps due
+    later wait on the embedded timers, cancelled afterwards."""
+    from apps.simulations import embedded
+    from config.celery import app as celery_app
+
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
+    embedded.cancel_all()

@@ -204,16 +204,7 @@ def enter_position(
     if retry is None:
         current = enter_state(run, frame, branch, position["state"], position["input"])
     else:
-        current = StateRun(
-            run,
-            frame,
-            branch,
-            position["state"],
-            branch.states[position["state"]],
-            position["input"],
-            retry["enteredId"],
-            parse_iso(retry["enteredTime"]),
-        )
+        current = _entered_run(run, frame, branch, position, retry)
         current.resume = dict(retry["resume"])
     position["suspended"] = {
         "enteredId": current.entered_id,
@@ -254,16 +245,7 @@ def _resume_position(
         return replay_position(run, frame, branch, position, saved, enter_position)
     if saved.get("kind") == "retry":
         return _retry_position(run, frame, branch, position, suspended)
-    current = StateRun(
-        run,
-        frame,
-        branch,
-        position["state"],
-        branch.states[position["state"]],
-        position["input"],
-        suspended["enteredId"],
-        parse_iso(suspended["enteredTime"]),
-    )
+    current = _entered_run(run, frame, branch, position, suspended)
     if waiting is None:
         outcome = wait.resume(current, saved)
     else:
@@ -271,6 +253,22 @@ def _resume_position(
     if not isinstance(outcome, Suspend):
         del position["suspended"]
     return outcome
+
+
+def _entered_run(
+    run: Run, frame: Frame, branch: Branch, position: dict[str, Any], entered: dict[str, Any]
+) -> StateRun:
+    """The state at `position`, already entered (at `entered`'s enteredId and enteredTime)."""
+    return StateRun(
+        run,
+        frame,
+        branch,
+        position["state"],
+        branch.states[position["state"]],
+        position["input"],
+        entered["enteredId"],
+        parse_iso(entered["enteredTime"]),
+    )
 
 
 def _retry_position(

@@ -6,14 +6,11 @@ through the channel layer and the websocket consumer served by daphne."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from apps.definitions.services import definition_import
-from apps.simulations import embedded
-from config.celery import app as celery_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,15 +27,6 @@ DEFINITION = {
         "Done": {"Type": "Pass", "End": True},
     },
 }
-
-
-@pytest.fixture
-def steps_in_process() -> Iterator[None]:
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
-    embedded.cancel_all()
 
 
 def node(page: Any, state: str) -> Any:

@@ -4,29 +4,17 @@ and a started run ends on the execution page, where the one simulation panel lin
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from apps.definitions.services import definition_import
-from apps.simulations import embedded
-from config.celery import app as celery_app
 from tests.apps.simulations.machines import WAITING
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
-    embedded.cancel_all()
-
-
 def test_new_execution_form_checks_json_as_you_type_and_starts_a_run(
-    page, live_server, django_user_model, eager_tasks
+    page, live_server, django_user_model, steps_in_process
 ) -> None:
     django_user_model.objects.create_user(username="dev", password="browser-pass-123")
     version = definition_import(text=json.dumps(WAITING), name="waiting").version

@@ -1,5 +1,5 @@
 """Simulations run their tasks in-process here (eager), whatever REDIS_URL says, so a test sees
-the whole run; steps due later wait on the embedded timers, cancelled after each test."""
+the whole run (the worker tests switch that off for their real workers)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from apps.simulations import embedded
-from config.celery import app as celery_app
-
 
 @pytest.fixture(autouse=True)
-def eager_tasks() -> Iterator[None]:
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+def eager_tasks(steps_in_process: None) -> Iterator[None]:
     yield
-    celery_app.conf.task_always_eager = before
-    embedded.cancel_all()
