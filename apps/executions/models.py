@@ -17,6 +17,7 @@ class Execution(models.Model):
     class Source(models.TextChoices):
         IMPORT = "import"
         SIMULATION = "simulation"
+        AWS = "aws"
 
     name = models.CharField(max_length=200)
     execution_arn = models.CharField(max_length=2048, blank=True)
