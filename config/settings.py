@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "apps.executions",
     "apps.live",
     "apps.simulations",
+    "apps.aws",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,10 @@ SIMULATION_CLAIM_LEASE_SECONDS = env_int(
 SIMULATION_SWEEP_SECONDS = env_int("STEPSCOPE_SWEEP_SECONDS", 30, minimum=1)
 SIMULATION_SWEEP_GRACE_SECONDS = env_int("STEPSCOPE_SWEEP_GRACE_SECONDS", 60, minimum=0)
 SIMULATION_SWEEP_IN_PROCESS = env_bool("STEPSCOPE_SWEEP_IN_PROCESS", False)
+# Pulling from AWS (apps/aws): attempts per call with botocore's adaptive retry (throttling is
+# retried with back-off and a client-side rate limit), and how many histories are pulled at once.
+AWS_MAX_ATTEMPTS = env_int("STEPSCOPE_AWS_MAX_ATTEMPTS", 8, minimum=1)
+AWS_CONCURRENCY = env_int("STEPSCOPE_AWS_CONCURRENCY", 4, minimum=1)
 # How often a websocket viewer of a running execution also checks the database (0: never).
 STEPSCOPE_LIVE_POLL_SECONDS = env_int("STEPSCOPE_LIVE_POLL_SECONDS", 2, minimum=0)
 CELERY_BEAT_SCHEDULE = {
@@ -182,4 +187,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("STEPSCOPE_LOG_LEVEL", "INFO")},
+    # boto3 says at INFO where it found credentials on every client; keep its warnings only.
+    "loggers": {"botocore": {"level": "WARNING"}, "boto3": {"level": "WARNING"}},
 }

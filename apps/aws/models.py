@@ -1,0 +1,71 @@
+"""Where to pull from (an AWS source) and how far a pull of one history has got.
+
+A source holds no secret: credentials come from boto3's chain (environment, profiles, SSO,
+instance and container roles), optionally narrowed by a role to assume. A history pull saves each
+GetExecutionHistory page with the nextToken that follows it, so a pull that is interrupted carries
+on from there instead of starting again.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AwsSource(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    profile_name = models.CharField(max_length=200, blank=True)  # a profile in ~/.aws/config
+    role_arn = models.CharField(max_length=2048, blank=True)  # assumed with sts:AssumeRole
+    regions = models.JSONField(default=list)  # ["us-east-1", ...]
+    endpoint_url = models.CharField(max_length=2048, blank=True)  # LocalStack or moto
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AwsPull(models.Model):
+    """One execution's history being pulled: the pages so far and the token for the next one."""
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress"
+        COMPLETE = "complete"
+        FAILED = "failed"
+
+    execution_arn = models.CharField(max_length=2048, unique=True)
+    source = models.ForeignKey(AwsSource, null=True, blank=True, on_delete=models.SET_NULL)
+    region = models.CharField(max_length=64)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
+    next_token = models.TextField(blank=True)  # empty: start from the first page
+    pages = models.PositiveIntegerField(default=0)
+    events = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    execution = models.ForeignKey(
+        "executions.Execution", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.execution_arn} ({self.status}, {self.pages} pages)"
+
+
+class AwsPullPage(models.Model):
+    """A GetExecutionHistory page kept until the whole history is in and imported."""
+
+    pull = models.ForeignKey(AwsPull, on_delete=models.CASCADE, related_name="saved_pages")
+    number = models.PositiveIntegerField()
+    events = models.JSONField()  # the page's events, AWS field names, dates as ISO-8601 text
+
+    class Meta:
+        ordering = ["pull", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pull", "number"], name="aws_pull_page_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pull_id} page {self.number}"
