@@ -1,0 +1,97 @@
+"""`python manage.py aws_sync [--source NAME | --profile P --role-arn ARN --region R
+--endpoint-url URL] [--state-machine ARN_OR_NAME] [--since 24h] [--status FAILED] [--test]`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.aws.clients import AwsSetupError, SourceSettings, default_region
+from apps.aws.reports import SyncProgress
+from apps.aws.selectors import aws_source_get
+from apps.aws.services import (
+    STATUSES,
+    SyncRequest,
+    aws_connection_test,
+    aws_sync,
+    source_settings,
+)
+from apps.aws.since import since_moment
+
+
+class Command(BaseCommand):
+    help = (
+        "Pull state machines, executions and their histories from AWS Step Functions (or "
+        "LocalStack/moto with --endpoint-url) through boto3's credential chain. With no filter "
+        "it pulls every state machine and its executions."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--source", default="", help="A stored AWS source, by name.")
+        parser.add_argument("--profile", default="", help="AWS profile (default: the chain's).")
+        parser.add_argument("--role-arn", default="", help="A role to assume (sts:AssumeRole).")
+        parser.add_argument(
+            "--region",
+            action="append",
+            default=[],
+            help="Region to pull from; repeat for several (default: the profile's region).",
+        )
+        parser.add_argument("--endpoint-url", default="", help="LocalStack or moto endpoint.")
+        parser.add_argument("--state-machine", default="", help="Only this machine (ARN or name).")
+        parser.add_argument("--since", default="", help="Executions started since: 24h, 7d, ISO.")
+        parser.add_argument("--status", default="", choices=["", *STATUSES], help="Status filter.")
+        parser.add_argument(
+            "--test", action="store_true", help="Only test the connection, then stop."
+        )
+
+    def _settings(self, options: dict[str, Any]) -> SourceSettings:
+        if options["source"]:
+            try:
+                return source_settings(source=aws_source_get(name=options["source"]))
+            except Exception:
+                raise CommandError(f"there is no AWS source named {options['source']!r}") from None
+        regions = options["region"] or [default_region(options["profile"])]
+        if not any(regions):
+            raise CommandError("name a region: --region us-east-1 (or set AWS_REGION)")
+        return SourceSettings(
+            regions=tuple(regions),
+            profile_name=options["profile"],
+            role_arn=options["role_arn"],
+            endpoint_url=options["endpoint_url"],
+        )
+
+    def _progress(self, progress: SyncProgress) -> None:
+        counted = f"[{progress.done}/{progress.total}] " if progress.total else ""
+        self.stdout.write(f"  {counted}{progress.text}")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        source = self._settings(options)
+        if options["test"]:
+            checks = aws_connection_test(source=source)
+            for check in checks:
+                self.stdout.write(("ok   " if check.ok else "FAIL ") + check.message)
+            if not all(check.ok for check in checks):
+                raise CommandError("the connection test failed")
+            return
+        try:
+            since = since_moment(options["since"]) if options["since"] else None
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        aws_source = aws_source_get(name=options["source"]) if options["source"] else None
+        request = SyncRequest(
+            source=source,
+            aws_source=aws_source,
+            state_machine=options["state_machine"],
+            since=since,
+            status=options["status"],
+        )
+        try:
+            summary = aws_sync(request=request, progress=self._progress)
+        except AwsSetupError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write("summary:")
+        for line in summary.lines():
+            self.stdout.write(f"  {line}")
+        if summary.failures:
+            raise CommandError(f"{len(summary.failures)} problem(s): see the summary above")

@@ -1,0 +1,84 @@
+"""`manage.py aws_sync` against moto in server mode: progress, then a summary of what it added."""
+
+from __future__ import annotations
+
+import io
+import runpy
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from apps.aws.services import aws_source_save
+from apps.executions.models import Execution
+from tests.apps.aws.moto_server import REGION
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command("aws_sync", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_sync_shows_progress_and_a_summary(moto):
+    machine = moto.machine()
+    moto.run(machine, [{"ok": True}, {"ok": False}])
+    out = run("--endpoint-url", moto.url, "--region", REGION)
+    assert "  region us-east-1\n" in out
+    assert "  [1/1] state machine orders\n" in out
+    assert "  orders: 2 executions listed, pulling 2\n" in out
+    assert "added run-1: FAILED, 7 events" in out
+    assert "summary:\n  regions: us-east-1\n" in out
+    assert "  executions: 2 listed, 2 added, 0 updated, 0 already up to date\n" in out
+    failed = Execution.objects.get(name="run-1")
+    assert (failed.failed_state, failed.error) == ("Reject", "OrderRejected")
+    again = run(
+        "--endpoint-url", moto.url, "--region", REGION, "--status", "FAILED", "--since", "1h"
+    )
+    assert "  executions: 1 listed, 0 added, 0 updated, 1 already up to date\n" in again
+    assert "  events added: 0\n" in again
+
+
+def test_a_stored_source_and_the_connection_test(moto):
+    moto.run(moto.machine(), [{"ok": False}])
+    aws_source_save(name="local", regions=[REGION], endpoint_url=moto.url)
+    out = run("--source", "local", "--test")
+    assert out == (
+        f"ok   Connected to Step Functions in {REGION} at {moto.url}: "
+        "state machines, executions and histories can be read.\n"
+    )
+    assert "1 added" in run("--source", "local", "--state-machine", "orders")
+
+
+def test_problems_are_reported_and_fail_the_command(moto, monkeypatch):
+    with pytest.raises(CommandError, match="neither a window"):
+        run("--endpoint-url", moto.url, "--region", REGION, "--since", "yesterday")
+    with pytest.raises(CommandError, match="there is no AWS source named 'ghost'"):
+        run("--source", "ghost")
+    with pytest.raises(CommandError, match="name a region"):
+        run("--endpoint-url", moto.url)
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("aws_sync", "--endpoint-url", moto.url, "--region", REGION, stdout=out)
+    assert "failed: us-east-1: No AWS credentials were found." in out.getvalue()
+    with pytest.raises(CommandError, match="the connection test failed"):
+        run("--endpoint-url", moto.url, "--region", REGION, "--test")
+
+
+def test_the_readme_flow_ends_on_a_page_that_shows_the_failed_state(moto, signed_in, capsys):
+    script = Path(settings.BASE_DIR) / "scripts" / "moto_failed_execution.py"
+    runpy.run_path(str(script))["main"](moto.url)
+    assert "order-1002: FAILED" in capsys.readouterr().out
+    out = run("--endpoint-url", moto.url, "--region", REGION)
+    assert "added order-1002: FAILED" in out
+    failed = Execution.objects.get(name="order-1002")
+    html = signed_in.get(f"/executions/{failed.pk}/").content.decode()
+    assert 'class="failure-banner"' in html
+    assert "OrderRejected" in html and "the order is not ok" in html
+    assert 'data-state="Reject" data-status="failed"' in html
+    assert 'data-run-key="Reject"' in html  # the failed step is selected
+    assert "order-1002" in html  # its input, in the step panel
