@@ -112,7 +112,7 @@ def _fetch(context: PullContext, job: _Job, send: Callable[[_Message], None], st
         description = reading.execution(client, arn)
         machine, problem = None, ""
         try:
-            machine = reading.state_machine_for_execution(client, arn)
+            machine = _child_machine(reading.state_machine_for_execution(client, arn))
         except Exception as error:  # the history is still worth having without it
             problem = str(explain(error, region=context.region, endpoint_url=context.endpoint_url))
         pages = reading.history_pages(
@@ -125,6 +125,15 @@ def _fetch(context: PullContext, job: _Job, send: Callable[[_Message], None], st
         send(_Done(job, description, machine, problem))
     except Exception as error:
         send(_Failed(job, explain(error, region=context.region, endpoint_url=context.endpoint_url)))
+
+
+def _child_machine(machine: dict[str, Any]) -> dict[str, Any]:
+    """A Map Run's child execution ran the Map Run's state machine: its definition is kept as
+    "<machine>/<label>", not as a version of the parent machine."""
+    name, label = str(machine.get("name") or ""), str(machine.get("label") or "")
+    if machine.get("mapRunArn") and name and label and "/" not in name:
+        return {**machine, "name": f"{name}/{label}"}
+    return machine
 
 
 def pull_histories(context: PullContext, arns: Sequence[str]) -> None:

@@ -38,6 +38,9 @@ class SyncSummary:
     executions_unchanged: int = 0  # already stored and finished: not pulled again
     events_added: int = 0
     resumed: int = 0  # history pulls that carried on from a saved nextToken
+    map_runs: int = 0  # Distributed Map runs described (DescribeMapRun)
+    child_executions_listed: int = 0  # listed with ListExecutions(mapRunArn)
+    express_executions: int = 0  # Express executions found in CloudWatch Logs
     failures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -52,6 +55,12 @@ class SyncSummary:
             f"events added: {self.events_added}"
             + (f" ({self.resumed} pulls resumed)" if self.resumed else ""),
         ]
+        if self.map_runs or self.child_executions_listed:
+            lines.append(
+                f"map runs: {self.map_runs}, {self.child_executions_listed} child executions listed"
+            )
+        if self.express_executions:
+            lines.append(f"express executions from CloudWatch Logs: {self.express_executions}")
         lines.extend(f"note: {note}" for note in self.notes)
         lines.extend(f"failed: {failure}" for failure in self.failures)
         return lines

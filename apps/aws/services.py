@@ -21,6 +21,7 @@ from apps.aws.clients import (
     stepfunctions_client,
 )
 from apps.aws.errors import AwsPullError, explain
+from apps.aws.map_runs import map_runs_sync
 from apps.aws.models import AwsSource
 from apps.aws.pulling import PullContext, pull_histories
 from apps.aws.reports import ProgressCallback, SyncProgress, SyncSummary, no_progress
@@ -281,6 +282,12 @@ def _sync_machine(request: SyncRequest, clients: _Region, arn: str, context: Pul
             )
         )
         pull_histories(context, to_pull)
+        map_runs_sync(
+            context=context,
+            probe=clients.probe,
+            arns=[str(item["executionArn"]) for item in page],
+            page_size=request.execution_page_size,
+        )
 
 
 __all__ = [

@@ -51,6 +51,15 @@ class Execution(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     import_log = models.JSONField(default=list)  # one entry per import: what was added, skipped
+    # A child workflow execution of a Distributed Map: the execution whose Map Run started it.
+    parent_execution = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="map_children",
+    )
+    map_run_arn = models.CharField(max_length=2048, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
