@@ -137,6 +137,12 @@ SIMULATION_SWEEP_IN_PROCESS = env_bool("STEPSCOPE_SWEEP_IN_PROCESS", False)
 # retried with back-off and a client-side rate limit), and how many histories are pulled at once.
 AWS_MAX_ATTEMPTS = env_int("STEPSCOPE_AWS_MAX_ATTEMPTS", 8, minimum=1)
 AWS_CONCURRENCY = env_int("STEPSCOPE_AWS_CONCURRENCY", 4, minimum=1)
+# Following running AWS executions (apps/aws/following.py): polled every FOLLOW seconds at first,
+# backing off to FOLLOW_MAX while nothing new arrives; opening an execution's page follows it for
+# FOLLOW_VIEW seconds.
+AWS_FOLLOW_SECONDS = env_int("STEPSCOPE_AWS_FOLLOW_SECONDS", 2, minimum=1)
+AWS_FOLLOW_MAX_SECONDS = env_int("STEPSCOPE_AWS_FOLLOW_MAX_SECONDS", 60, minimum=1)
+AWS_FOLLOW_VIEW_SECONDS = env_int("STEPSCOPE_AWS_FOLLOW_VIEW_SECONDS", 900, minimum=1)
 # How often a websocket viewer of a running execution also checks the database (0: never).
 STEPSCOPE_LIVE_POLL_SECONDS = env_int("STEPSCOPE_LIVE_POLL_SECONDS", 2, minimum=0)
 CELERY_BEAT_SCHEDULE = {
@@ -144,6 +150,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "simulations.sweep",
         "schedule": float(SIMULATION_SWEEP_SECONDS),
         "options": {"expires": float(SIMULATION_SWEEP_SECONDS)},  # a missed sweep is not owed
+    },
+    "aws-follow": {
+        "task": "aws.follow",
+        "schedule": float(AWS_FOLLOW_SECONDS),
+        "options": {"expires": float(AWS_FOLLOW_SECONDS)},
     },
 }
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("definitions/", include("apps.definitions.urls")),
     path("executions/", include("apps.executions.urls")),
     path("simulations/", include("apps.simulations.urls")),
+    path("aws/", include("apps.aws.urls")),
 ]

@@ -69,3 +69,6 @@ class AwsPullPage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pull_id} page {self.number}"
+
+
+from apps.aws.follow_models import AwsSyncRun, FollowedExecution  # noqa: E402, F401

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from apps.aws import following
 from apps.executions import pages, selectors, services
 from apps.executions.models import Execution
 from apps.executions.presentation import pretty_json, status_legend, svg_with_statuses
@@ -118,6 +119,7 @@ def _live_context(execution: Execution) -> dict[str, Any] | None:
 def execution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     execution = selectors.execution_get(pk=pk)
     live = _live_context(execution)
+    following.execution_follow_on_view(execution=execution)  # a running AWS one is polled
     projection = selectors.execution_projection(execution=execution)
     has_event = _int(request.GET.get("event")) is not None
     view = "events" if has_event else request.GET.get("view", "graph")
