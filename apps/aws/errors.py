@@ -28,7 +28,7 @@ THROTTLED = {
     "ProvisionedThroughputExceededException",
 }
 UNRECOGNIZED = {"UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException"}
-SERVICE_PREFIX = {"AssumeRole": "sts", "GetCallerIdentity": "sts"}
+SERVICE_PREFIX = {"AssumeRole": "sts", "GetCallerIdentity": "sts", "FilterLogEvents": "logs"}
 
 
 class AwsPullError(RuntimeError):

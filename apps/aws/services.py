@@ -21,6 +21,7 @@ from apps.aws.clients import (
     stepfunctions_client,
 )
 from apps.aws.errors import AwsPullError, explain
+from apps.aws.express_logs import express_executions_sync
 from apps.aws.map_runs import map_runs_sync
 from apps.aws.models import AwsSource
 from apps.aws.pulling import PullContext, pull_histories
@@ -263,9 +264,14 @@ def _sync_machine(request: SyncRequest, clients: _Region, arn: str, context: Pul
     name = str(described.get("name") or arn.rsplit(":", 1)[-1])
     _sync_versions(clients, arn, name, summary)
     _import_definition(summary, described, name)
-    if described.get("type") == "EXPRESS":
-        summary.notes.append(
-            f"{name}: an Express state machine has no GetExecutionHistory; skipped"
+    if described.get("type") == "EXPRESS":  # no GetExecutionHistory: read CloudWatch Logs
+        express_executions_sync(
+            context=context,
+            source=request.source,
+            session=clients.session,
+            machine=described,
+            since=request.since,
+            status=request.status,
         )
         return
     wanted = reading.ExecutionFilter(
