@@ -1,4 +1,4 @@
-"""Every model change has its migration: a clean checkout migrates to exactly what the models say."""
+"""Every model change has its migration: a clean checkout migrates to what the models say."""
 
 from __future__ import annotations
 
