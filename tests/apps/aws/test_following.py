@@ -220,3 +220,48 @@ def test_the_embedded_mode_polls_on_a_thread_of_the_server_process(settings, ste
         assert follower is not None
         follower.stop(timeout=5)
         following._started = None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_followed_execution_streams_to_a_websocket_client(moto, settings, user):
+    from asgiref.sync import sync_to_async
+
+    from tests.apps.live.test_consumers import (
+        communicator,
+        cookie_for,
+        run,
+        until_caught_up,
+    )
+
+    settings.AWS_FOLLOW_SECONDS = 1
+    settings.AWS_FOLLOW_MAX_SECONDS = 1
+    settings.STEPSCOPE_LIVE_POLL_SECONDS = 0  # only the published messages reach the client
+    execution, arn = pull_running(moto)
+    before = execution.event_count
+    execution_follow(execution=execution, pinned=True)
+    cookie = cookie_for(user)
+
+    def follow_until_it_ends() -> None:
+        deadline = time.monotonic() + 15
+        while FollowedExecution.objects.exists() and time.monotonic() < deadline:
+            follow_executions()
+            time.sleep(0.25)
+
+    async def scenario() -> None:
+        ws = communicator(f"/ws/executions/{execution.pk}/?after={before}", cookie)
+        connected, _ = await ws.connect()
+        assert connected
+        replayed, caught_up = await until_caught_up(ws)
+        assert replayed == [] and caught_up["last_event_id"] == before
+        await sync_to_async(follow_until_it_ends)()
+        streamed: list[dict[str, Any]] = []
+        while not streamed or streamed[-1]["type"] != "ExecutionSucceeded":
+            message = await ws.receive_json_from(timeout=5)
+            assert message["type"] == "events"
+            streamed.extend(message["events"])
+        history = moto.client().get_execution_history(executionArn=arn)["events"]
+        assert [event["id"] for event in streamed] == list(range(before + 1, len(history) + 1))
+        assert await ws.receive_nothing(timeout=0.3)
+        await ws.disconnect()
+
+    run(scenario)
