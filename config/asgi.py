@@ -13,6 +13,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from apps.aws.following import follower_start_in_process  # noqa: E402
 from apps.simulations.sweeping import sweeper_start_in_process  # noqa: E402
 from config.websocket_urls import websocket_urlpatterns  # noqa: E402
 
@@ -27,3 +28,4 @@ application = ProtocolTypeRouter(
 
 # The embedded mode's sweeper thread, when serve.sh asks for it (with workers, Celery beat sweeps).
 sweeper_start_in_process()
+follower_start_in_process()  # executions followed before a restart go on being polled
