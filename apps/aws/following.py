@@ -141,7 +141,8 @@ def _region_of(arn: str) -> str:
 
 def _settings_for(execution: Execution) -> tuple[SourceSettings, str]:
     """Where the execution was pulled from: its pull's source, else boto3's chain in the ARN's
-    region (an execution pulled by aws_sync without --source)."""
+    region at the endpoint it was pulled from (an execution pulled by aws_sync without
+    --source)."""
     pull = (
         AwsPull.objects.filter(execution_arn=execution.execution_arn)
         .select_related("source")
@@ -150,7 +151,8 @@ def _settings_for(execution: Execution) -> tuple[SourceSettings, str]:
     region = (pull.region if pull else "") or _region_of(execution.execution_arn)
     if pull is not None and pull.source is not None:
         return source_settings(source=pull.source), region
-    return SourceSettings(regions=(region,)), region
+    endpoint = pull.endpoint_url if pull is not None else ""
+    return SourceSettings(regions=(region,), endpoint_url=endpoint), region
 
 
 def _page_ids(events: list[dict[str, Any]]) -> list[int]:

@@ -39,6 +39,9 @@ class AwsPull(models.Model):
     execution_arn = models.CharField(max_length=2048, unique=True)
     source = models.ForeignKey(AwsSource, null=True, blank=True, on_delete=models.SET_NULL)
     region = models.CharField(max_length=64)
+    # The endpoint it was pulled from when no stored source says (aws_sync --endpoint-url), so a
+    # followed execution is polled where it lives.
+    endpoint_url = models.CharField(max_length=2048, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
     next_token = models.TextField(blank=True)  # empty: start from the first page
     pages = models.PositiveIntegerField(default=0)

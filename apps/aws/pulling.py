@@ -90,7 +90,12 @@ _Message = _Page | _Done | _Failed
 def _start(context: PullContext, arn: str) -> _Job:
     """The pull record for `arn`: carried on from its saved token, or started afresh."""
     pull, created = AwsPull.objects.get_or_create(
-        execution_arn=arn, defaults={"region": context.region, "source": context.aws_source}
+        execution_arn=arn,
+        defaults={
+            "region": context.region,
+            "source": context.aws_source,
+            "endpoint_url": context.endpoint_url or "",
+        },
     )
     resumable = pull.status != AwsPull.Status.COMPLETE and pull.next_token and pull.pages
     if resumable:
@@ -101,6 +106,7 @@ def _start(context: PullContext, arn: str) -> _Job:
         pull.next_token, pull.pages, pull.events, pull.error = "", 0, 0, ""
     pull.status = AwsPull.Status.IN_PROGRESS
     pull.region, pull.source = context.region, context.aws_source
+    pull.endpoint_url = context.endpoint_url or ""
     pull.save()
     return _Job(pull.pk, arn, pull.next_token)
 

@@ -15,6 +15,7 @@ from channels.layers import get_channel_layer
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.aws.clients import SourceSettings
 from apps.aws.follow_models import FollowedExecution
 from apps.aws.following import (
     FollowError,
@@ -44,8 +45,9 @@ SLOW = {
 }
 
 
-def pull_running(moto: MotoServer) -> tuple[Execution, str]:
-    """Start a slow execution on moto and pull it while it waits."""
+def pull_running(moto: MotoServer, *, stored_source: bool = True) -> tuple[Execution, str]:
+    """Start a slow execution on moto and pull it while it waits (from a stored source, or as
+    `aws_sync --endpoint-url URL` does with none)."""
     client = moto.client()
     machine = client.create_state_machine(name="slow", definition=json.dumps(SLOW), roleArn=ROLE)
     arn = client.start_execution(
@@ -57,10 +59,12 @@ def pull_running(moto: MotoServer) -> tuple[Execution, str]:
         if events[-1]["type"] == "WaitStateEntered":
             break
         time.sleep(0.02)
-    source = aws_source_save(name="moto", regions=[REGION], endpoint_url=moto.url)
-    summary = aws_sync(
-        request=SyncRequest(source=source_settings(source=source), aws_source=source)
-    )
+    if stored_source:
+        source = aws_source_save(name="moto", regions=[REGION], endpoint_url=moto.url)
+        request = SyncRequest(source=source_settings(source=source), aws_source=source)
+    else:
+        request = SyncRequest(source=SourceSettings(regions=(REGION,), endpoint_url=moto.url))
+    summary = aws_sync(request=request)
     assert summary.failures == []
     execution = Execution.objects.get(execution_arn=arn)
     assert (execution.source, execution.status) == ("aws", "RUNNING")
@@ -88,12 +92,13 @@ def received(layer: Any, channel: str) -> list[dict[str, Any]]:
     return async_to_sync(drain)()
 
 
+@pytest.mark.parametrize("stored_source", [True, False], ids=["from-a-source", "sourceless"])
 def test_a_followed_execution_is_polled_until_it_ends_and_its_events_are_published(
-    moto, settings, django_capture_on_commit_callbacks
+    moto, settings, django_capture_on_commit_callbacks, stored_source
 ):
     settings.AWS_FOLLOW_SECONDS = 1
     settings.AWS_FOLLOW_MAX_SECONDS = 1
-    execution, arn = pull_running(moto)
+    execution, arn = pull_running(moto, stored_source=stored_source)
     before = execution.event_count
     assert execution.events.last().type == "WaitStateEntered"
     layer, channel = listen(execution.pk)
