@@ -116,6 +116,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("STEPSCOPE_TASK_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 10)
+CELERY_TASK_IGNORE_RESULT = True  # every task saves its outcome in the database itself
 # The queue tasks go to and workers read (tests give each run its own).
 CELERY_TASK_DEFAULT_QUEUE = env_str("STEPSCOPE_CELERY_QUEUE") or "celery"
 

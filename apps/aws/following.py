@@ -37,7 +37,7 @@ from apps.aws.errors import explain
 from apps.aws.follow_models import FollowedExecution
 from apps.aws.models import AwsPull
 from apps.aws.pulling import EXTRA_FIELDS
-from apps.aws.reading import HISTORY_PAGE_SIZE, jsonable
+from apps.aws.reading import history_pages, jsonable
 from apps.aws.services import source_settings
 from apps.executions.models import Execution
 from apps.executions.selectors import last_event_id
@@ -163,24 +163,13 @@ def new_events(client: Any, arn: str, *, after: int) -> list[dict[str, Any]]:
     """The events with ids above `after`, oldest first: pages newest first until one reaches a
     known id (every page when the endpoint answers oldest first)."""
     found: dict[int, dict[str, Any]] = {}
-    token = ""
-    while True:
-        kwargs: dict[str, Any] = {
-            "executionArn": arn,
-            "maxResults": HISTORY_PAGE_SIZE,
-            "reverseOrder": True,
-            "includeExecutionData": True,
-        }
-        if token:
-            kwargs["nextToken"] = token
-        page = client.get_execution_history(**kwargs)
-        events = jsonable(page.get("events", []))
+    for events, token in history_pages(client, arn, newest_first=True):
         ids = _page_ids(events)
         found.update({number: e for number, e in zip(ids, events, strict=True) if number > after})
-        token = page.get("nextToken") or ""
         newest_first = len(ids) < 2 or ids[0] > ids[-1]
         if not token or (newest_first and min(ids, default=0) <= after):
-            return [found[number] for number in sorted(found)]
+            break
+    return [found[number] for number in sorted(found)]
 
 
 def _import_new(

@@ -120,9 +120,15 @@ def state_machine_for_execution(client: Any, arn: str) -> dict[str, Any]:
 
 
 def history_pages(
-    client: Any, arn: str, *, next_token: str = "", page_size: int = HISTORY_PAGE_SIZE
+    client: Any,
+    arn: str,
+    *,
+    next_token: str = "",
+    page_size: int = HISTORY_PAGE_SIZE,
+    newest_first: bool = False,
 ) -> Iterator[tuple[list[dict[str, Any]], str]]:
-    """GetExecutionHistory, every page from `next_token` on: (events, the token after them)."""
+    """GetExecutionHistory, every page from `next_token` on: (events, the token after them).
+    Pages are fetched as they are consumed, so a reader may stop early."""
     token = next_token
     while True:
         kwargs: dict[str, Any] = {
@@ -130,6 +136,8 @@ def history_pages(
             "maxResults": page_size,
             "includeExecutionData": True,
         }
+        if newest_first:
+            kwargs["reverseOrder"] = True
         if token:
             kwargs["nextToken"] = token
         page = client.get_execution_history(**kwargs)

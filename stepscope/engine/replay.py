@@ -29,7 +29,7 @@ Enter = Callable[[Run, Frame, Branch, dict[str, Any], dict[str, Any] | None], An
 def entry_point(run: Run, frame: Frame) -> dict[str, Any]:
     """What a replay of the state about to be entered starts from (plain JSON)."""
     return {
-        "rng": run.rng_state(run.saved_rng),
+        "rng": run.rng_state(),
         "invocations": dict(run.counters),
         "now": format_iso(run.clock.now),
         "thread": {"source": frame.thread.source, "last": frame.thread.last},

@@ -71,7 +71,7 @@ class Run:
         execution: dict[str, Any],
         clock: VirtualClock,
         recorder: Recorder,
-        rng: random.Random | Callable[[], random.Random],
+        rng: random.Random | list[Any],  # a source, or its saved state (restored on first use)
         resolvers: dict[str, Any],
         counters: dict[str, int] | None = None,
     ) -> None:
@@ -80,13 +80,12 @@ class Run:
         self.clock = clock
         self.recorder = recorder
         self._rng = rng if isinstance(rng, random.Random) else None
-        self._make_rng = None if isinstance(rng, random.Random) else rng
+        self._saved_rng = None if isinstance(rng, random.Random) else rng
         self.resolvers = resolvers
         self.counters = counters if counters is not None else {}
         # Replaying a state whose branch waited: the answers by token, and the step's time.
         self.answers: dict[str, dict[str, Any]] = {}
         self.step_now: datetime | None = None
-        self.saved_rng: Any = None  # the random source's saved state, while nothing drew from it
 
     def invocation(self, state_name: str) -> int:
         """How many times this state called out before (mocked responses are numbered so)."""
@@ -98,21 +97,20 @@ class Run:
     def rng(self) -> random.Random:
         """The seeded random source, restored from the snapshot on first use only."""
         if self._rng is None:
-            assert self._make_rng is not None
-            self._rng = self._make_rng()
+            assert self._saved_rng is not None
+            self._rng = rng_from_json(self._saved_rng)
         return self._rng
 
-    @property
-    def rng_unused(self) -> bool:
-        return self._rng is None
+    def rng_state(self) -> list[Any]:
+        """The random source as plain JSON (the saved state as it was, if nothing drew from it)."""
+        if self._rng is None:
+            assert self._saved_rng is not None
+            return self._saved_rng
+        return rng_to_json(self._rng)
 
-    def rng_state(self, unused: Any) -> Any:
-        """The random source as plain JSON: `unused` (the saved state) if nothing drew from it."""
-        return unused if self._rng is None else rng_to_json(self._rng)
-
-    def restore_rng(self, saved: Any) -> None:
+    def restore_rng(self, saved: list[Any]) -> None:
         """Rewind the random source to a saved state (replaying a state)."""
-        self._rng = rng_from_json(saved)
+        self._rng, self._saved_rng = None, saved
 
     def event(
         self,

@@ -25,7 +25,6 @@ from stepscope.engine.runtime import (
     Run,
     StateFailure,
     Suspend,
-    rng_from_json,
     rng_to_json,
 )
 from stepscope.engine.states import handler_for, task, wait
@@ -86,18 +85,16 @@ def step(
     clock = VirtualClock(parse_iso(snapshot["now"]))
     if now is not None:
         clock.advance_to(parse_iso(now))
-    saved_rng = snapshot["rng"]
     recorder = Recorder(snapshot["nextEventId"])
     run = Run(
         definition=snapshot["definition"],
         execution=snapshot["execution"],
         clock=clock,
         recorder=recorder,
-        rng=lambda: rng_from_json(saved_rng),
+        rng=snapshot["rng"],
         resolvers=resolvers or {},
         counters=dict(snapshot.get("invocations") or {}),
     )
-    run.saved_rng = saved_rng
     variables = dict(snapshot.get("variables") or {})
     frame = Frame(Thread(**snapshot["thread"]), can_suspend=True, variables=variables)
     if _timed_out(snapshot, run, frame):
@@ -107,7 +104,7 @@ def step(
     snapshot["now"] = format_iso(clock.now)
     snapshot["nextEventId"] = recorder.next_id
     snapshot["thread"] = {"source": frame.thread.source, "last": frame.thread.last}
-    snapshot["rng"] = run.rng_state(saved_rng)
+    snapshot["rng"] = run.rng_state()
     snapshot["variables"] = frame.variables
     snapshot["invocations"] = run.counters
     return StepResult(snapshot, recorder.events, wake_at)

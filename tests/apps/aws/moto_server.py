@@ -12,27 +12,11 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
+# The machine the README's moto walk-through creates.
+from scripts.moto_failed_execution import DEFINITION as ORDERS
+
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/stepscope-tests"
-ORDERS = {
-    "Comment": "Checks an order; a rejected one fails",
-    "StartAt": "Validate",
-    "States": {
-        "Validate": {
-            "Type": "Pass",
-            "Result": {"checked": True},
-            "ResultPath": "$.validation",
-            "Next": "Check",
-        },
-        "Check": {
-            "Type": "Choice",
-            "Choices": [{"Variable": "$.ok", "BooleanEquals": True, "Next": "Ship"}],
-            "Default": "Reject",
-        },
-        "Ship": {"Type": "Pass", "End": True},
-        "Reject": {"Type": "Fail", "Error": "OrderRejected", "Cause": "the order is not ok"},
-    },
-}
 
 
 def _post(url: str, document: dict[str, Any] | None = None) -> None:
