@@ -19,6 +19,7 @@ from stepscope.asl.loading import load_definition
 from stepscope.asl.validation import validate_data
 from stepscope.engine import run_to_completion
 from stepscope.engine.recorder import json_text
+from stepscope.engine.resolvers.durations import DurationsError, TaskDurations
 from stepscope.engine.resolvers.lambdas import LambdaRegistry
 from stepscope.engine.resolvers.mock_config import MockConfig, MockConfigError
 from stepscope.engine.resolvers.object_store import LocalObjectStore
@@ -58,6 +59,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a directory standing in for Amazon S3 (Map ItemReader/ResultWriter): "
         "s3://bucket/key is DIR/bucket/key",
     )
+    parser.add_argument(
+        "--durations",
+        metavar="FILE",
+        help='how long tasks take on the virtual clock (JSON: {"State": seconds} or '
+        '{"State": {"0": seconds, "1-3": seconds}}); without it every task ends at once',
+    )
     parser.add_argument("--history-out", metavar="FILE", help="write the event history here")
     parser.add_argument("--batch", action="store_true", help="JSON Lines requests on stdin")
 
@@ -84,6 +91,8 @@ def simulate_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         lambdas = LambdaRegistry.from_config(_lambda_options(args.lambdas))
         resolvers: dict[str, Any] = {"lambda": lambdas}
         resolvers.update(_mock_options(args))
+        if args.durations:
+            resolvers["durations"] = _durations_option(args.durations)
         if args.s3_dir:
             if not Path(args.s3_dir).is_dir():
                 raise ValueError(f"--s3-dir {args.s3_dir}: no such directory")
@@ -141,6 +150,13 @@ def _mock_options(args: argparse.Namespace) -> dict[str, Any]:
         raise ValueError(f"{args.mock_config}: {problem}") from None
 
 
+def _durations_option(path: str) -> TaskDurations:
+    try:
+        return TaskDurations.parse(_read_json_file(path))
+    except DurationsError as problem:
+        raise ValueError(f"--durations {path}: {problem}") from None
+
+
 def _request_resolvers(request: dict[str, Any]) -> dict[str, Any]:
     resolvers: dict[str, Any] = {"lambda": LambdaRegistry.from_config(request.get("lambdas") or {})}
     if request.get("mockConfig") is not None:
@@ -148,6 +164,8 @@ def _request_resolvers(request: dict[str, Any]) -> dict[str, Any]:
         config = MockConfig.parse(request["mockConfig"])
         machine = context.get("stateMachineName") if isinstance(context, dict) else None
         resolvers["mocks"] = config.test_case(machine, str(request.get("testCase")))
+    if request.get("durations") is not None:
+        resolvers["durations"] = TaskDurations.parse(request["durations"])
     return resolvers
 
 
@@ -183,6 +201,8 @@ def answer_request(request: Any) -> dict[str, Any]:
         resolvers = _request_resolvers(request)
     except MockConfigError as problem:
         return {"id": request_id, "status": "FAILED", "note": f"mockConfig: {problem}"}
+    except DurationsError as problem:
+        return {"id": request_id, "status": "FAILED", "note": f"durations: {problem}"}
     try:
         completed = run_to_completion(
             definition,

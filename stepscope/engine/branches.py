@@ -30,6 +30,7 @@ def run_branch(run: Run, frame: Frame, branch: Branch, value: Any) -> Any:
     name = branch.start_at
     for _ in range(MAX_TRANSITIONS):
         current = enter_state(run, frame, branch, name, value)
+        frame.state_type = current.state_type
         try:
             outcome = handler_for(current.state_type)(current)
         except StateFailure as failure:

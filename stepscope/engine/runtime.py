@@ -49,6 +49,7 @@ class Frame:
     extra_context: dict[str, Any] = field(default_factory=dict)
     can_suspend: bool = False
     variables: dict[str, Any] = field(default_factory=dict)
+    state_type: str | None = None  # the type of the state it is running (aborts name it)
 
     def branch(self) -> Frame:
         """A Parallel branch's or Map iteration's frame: its own thread, a copy of the variables."""

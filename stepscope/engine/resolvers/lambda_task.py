@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from stepscope.engine.errors import DATA_LIMIT_EXCEEDED, PAYLOAD_LIMIT_BYTES, StatesError
+from stepscope.engine.fibers import yield_turn
 from stepscope.engine.recorder import json_text
 from stepscope.engine.resolvers.lambdas import Invocation, LambdaRegistry, function_name_of
 from stepscope.engine.resolvers.service_task import (
@@ -17,6 +18,7 @@ from stepscope.engine.resolvers.service_task import (
     check_size,
     mocked_response,
     schedule_task,
+    task_ran,
     waiting_record,
 )
 from stepscope.engine.runtime import Park
@@ -97,9 +99,11 @@ def invoke_optimised(current: Any, parameters: Any) -> Any:
         else:
             result = _call_function(current, parameters)
     except StatesError as error:
+        task_ran(current, kind)
         failed = {"error": error.error, "cause": error.cause, **kind}
         current.event("TaskFailed", "taskFailedEventDetails", failed)
         raise
+    task_ran(current, kind)
     if mocked is None and resource.endswith(WAIT_FOR_TASK_TOKEN):
         submitted = {"output": json_text(result), "outputDetails": {"truncated": False}, **kind}
         current.event("TaskSubmitted", "taskSubmittedEventDetails", submitted)
@@ -203,6 +207,7 @@ def invoke_legacy(current: Any, event: Any) -> Any:
         if key in _timeouts(current):
             scheduled[key] = _timeouts(current)[key]
     current.event("LambdaFunctionScheduled", "lambdaFunctionScheduledEventDetails", scheduled)
+    yield_turn(current.run.clock)  # other iterations go on while the function is dispatched
     current.event("LambdaFunctionStarted")
     mocked = mocked_response(current)
     try:
@@ -217,9 +222,11 @@ def invoke_legacy(current: Any, event: Any) -> Any:
         if too_large is not None:
             raise too_large
     except StatesError as error:
+        task_ran(current, {}, "LambdaFunction")
         failed = {"error": error.error, "cause": error.cause}
         current.event("LambdaFunctionFailed", "lambdaFunctionFailedEventDetails", failed)
         raise
+    task_ran(current, {}, "LambdaFunction")
     succeeded = {"output": json_text(result), "outputDetails": {"truncated": False}}
     current.event("LambdaFunctionSucceeded", "lambdaFunctionSucceededEventDetails", succeeded)
     return result

@@ -166,6 +166,12 @@ def _responses(data: Any) -> dict[str, tuple[_Span, ...]]:
 
 
 def _span(key: str, value: Any, where: str) -> _Span:
+    first, last = invocation_range(key, where)
+    return _Span(first, last, _response(value, where))
+
+
+def invocation_range(key: str, where: str) -> tuple[int, int]:
+    """An invocation number or range key ("0", "1-3") as its first and last numbers."""
     match = _RANGE.match(key)
     if match is None:
         raise MockConfigError(
@@ -175,7 +181,7 @@ def _span(key: str, value: Any, where: str) -> _Span:
     last = int(match.group(2)) if match.group(2) is not None else first
     if last < first:
         raise MockConfigError(f"{where}: the range ends before it starts")
-    return _Span(first, last, _response(value, where))
+    return first, last
 
 
 def _response(value: Any, where: str) -> MockedResponse:

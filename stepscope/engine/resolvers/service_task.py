@@ -20,8 +20,10 @@ from stepscope.engine.errors import (
     TIMEOUT,
     StatesError,
 )
+from stepscope.engine.fibers import yield_turn
 from stepscope.engine.recorder import json_text
 from stepscope.engine.resolvers import local_sqs, s3_sdk
+from stepscope.engine.resolvers.durations import elapse
 from stepscope.engine.resolvers.mock_config import MockedResponse, MockedThrow, TestCaseMocks
 from stepscope.engine.runtime import Park
 
@@ -96,6 +98,7 @@ def schedule_task(current: Any, parameters: Any, kind: dict[str, str]) -> None:
         **dict(current.timeouts or {}),
     }
     current.event("TaskScheduled", "taskScheduledEventDetails", scheduled)
+    yield_turn(current.run.clock)  # other iterations go on while the task is dispatched
     current.event("TaskStarted", "taskStartedEventDetails", dict(kind))
 
 
@@ -117,13 +120,25 @@ def invoke_service(current: Any, parameters: Any) -> Any:
             raise Park(waiting_record(current, "task", kind))
         check_size(result, kind["resourceType"])
     except StatesError as error:
+        task_ran(current, kind)
         current.event("TaskFailed", "taskFailedEventDetails", _failure(error, kind))
         raise
+    task_ran(current, kind)
     if waits and mocked is None:
         current.event("TaskSubmitted", "taskSubmittedEventDetails", _success(result, kind))
         raise Park(waiting_record(current, "task", kind))
     current.event("TaskSucceeded", "taskSucceededEventDetails", _success(result, kind))
     return result
+
+
+def task_ran(current: Any, kind: dict[str, str], prefix: str = "Task") -> None:
+    """The task's simulated duration passes (stepscope.engine.resolvers.durations); a task that
+    runs past its TimeoutSeconds times out instead, as AWS records it."""
+    if elapse(current):
+        return
+    key = prefix[0].lower() + prefix[1:]
+    current.event(f"{prefix}TimedOut", f"{key}TimedOutEventDetails", {**kind, "error": TIMEOUT})
+    raise TimedOut(TIMEOUT)
 
 
 def invoke_activity(current: Any, event: Any) -> Any:

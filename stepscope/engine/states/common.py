@@ -15,6 +15,7 @@ from stepscope.engine.dataflow.jsonata_eval import QueryFailure, render
 from stepscope.engine.dataflow.scope import DeferredScope, Scope
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure, StatesError, error_matches, located
+from stepscope.engine.fibers import pause_until
 from stepscope.engine.recorder import json_text
 from stepscope.engine.runtime import (
     Branch,
@@ -238,7 +239,7 @@ def with_retry_and_catch(
             if current.frame.can_suspend and delay > 0:
                 # A top-level back-off is a deadline: the stepper comes back at `wake`.
                 return Suspend(wake, {"kind": "retry", "attempt": number + 1, "counts": counts})
-            current.run.clock.advance_to(wake)
+            pause_until(current.run.clock, wake)
             number += 1
             continue
         return conclude(current, result)
@@ -261,12 +262,12 @@ def _settled_in_branch(current: StateRun, park: Park) -> Callable[[int], Any]:
     answer = run.answers.get(str(waiting.get("token")))
     deadline = parse_iso(waiting["deadline"]) if waiting.get("deadline") else None
     if answer is not None and (deadline is None or parse_iso(answer["at"]) < deadline):
-        run.clock.advance_to(parse_iso(answer["at"]))
+        pause_until(run.clock, parse_iso(answer["at"]))
         if answer.get("worker") is not None:
             waiting["worker"] = answer["worker"]
         waiting["answer"] = {k: v for k, v in answer.items() if k not in ("at", "worker")}
     elif deadline is not None and run.step_now is not None and run.step_now >= deadline:
-        run.clock.advance_to(deadline)
+        pause_until(run.clock, deadline)
     else:
         raise ParkedInBranch(park.waiting)
     finish = park.finish

@@ -18,13 +18,14 @@ from stepscope.engine.errors import (
     quote_json,
 )
 from stepscope.engine.recorder import json_text
-from stepscope.engine.runtime import Outcome, StateFailure
+from stepscope.engine.runtime import Outcome
 from stepscope.engine.states.common import StateRun, with_retry_and_catch
 from stepscope.engine.states.map_batches import prepare_batcher
+from stepscope.engine.states.map_inline import run_inline
 from stepscope.engine.states.map_items import prepare_reader, read_items
 from stepscope.engine.states.map_limits import check_max_concurrency, tolerance
 from stepscope.engine.states.map_results import prepare_writer
-from stepscope.engine.states.map_run import EXCEEDED, THRESHOLD_CAUSE, MapRunPlan, run_map_run
+from stepscope.engine.states.map_run import MapRunPlan, run_map_run
 
 __all__ = ["execute"]
 
@@ -81,7 +82,7 @@ def _run_items(current: StateRun) -> Any:
     effective = current.raw_input
     if not current.jsonata:
         effective = apply_input_path(current.state, current.raw_input, current.scope())
-    check_max_concurrency(current, effective)
+    max_concurrency = check_max_concurrency(current, effective)
     reader = prepare_reader(current, effective) if "ItemReader" in current.state else None
     items = None if reader is not None else _items(current, effective)
     processor_definition = current.state.get("ItemProcessor") or current.state["Iterator"]
@@ -109,7 +110,9 @@ def _run_items(current: StateRun) -> Any:
         outputs = run_map_run(current, processor, plan)
     else:
         loaded = load()
-        outputs = _run_inline(current, processor, loaded, select_value, tolerated(len(loaded)))
+        outputs = run_inline(
+            current, processor, loaded, select_value, tolerated(len(loaded)), max_concurrency
+        )
     if len(json_text(outputs).encode("utf-8")) > PAYLOAD_LIMIT_BYTES:
         raise StatesError(
             DATA_LIMIT_EXCEEDED,
@@ -139,24 +142,6 @@ def _selector(current: StateRun, effective: Any) -> Callable[[int, Any], Any]:
     return select_value
 
 
-def _run_inline(
-    current: StateRun, processor: Any, items: list[Any], select_value: Any, tolerated: int | None
-) -> list[Any]:
-    outputs: list[Any] = []
-    failures = 0
-    for index, item in enumerate(items):
-        try:
-            outputs.append(_iteration(current, processor, select_value(index, item), index))
-        except StateFailure as failure:
-            failures += 1
-            if failures > (tolerated or 0):
-                if tolerated is not None:
-                    raise StatesError(EXCEEDED, THRESHOLD_CAUSE) from None
-                raise failure.error from None
-            outputs.append(None)
-    return outputs
-
-
 def _select_item(
     current: StateRun, selector: Any, effective: Any, item_context: dict[str, Any]
 ) -> Any:
@@ -167,33 +152,3 @@ def _select_item(
     scope = current.scope()
     scope.context.update(item_context)
     return render_template(selector, effective, scope)
-
-
-def _iteration(current: StateRun, processor: Any, value: Any, index: int) -> Any:
-    from stepscope.engine.branches import run_branch
-
-    thread = current.frame.thread
-    frame = current.frame.branch()
-    details = {"index": index, "name": current.name}
-    current.run.event(frame, "MapIterationStarted", "mapIterationStartedEventDetails", details)
-    try:
-        output = run_branch(current.run, frame, processor, value)
-    except StateFailure:
-        current.run.event(
-            frame,
-            "MapIterationFailed",
-            "mapIterationFailedEventDetails",
-            details,
-            becomes_source=False,
-        )
-        thread.source, thread.last = frame.thread.source, frame.thread.last
-        raise
-    current.run.event(
-        frame,
-        "MapIterationSucceeded",
-        "mapIterationSucceededEventDetails",
-        details,
-        becomes_source=False,
-    )
-    thread.source, thread.last = frame.thread.source, frame.thread.last
-    return output

@@ -12,6 +12,7 @@ from stepscope.engine.dataflow.io import apply_input_path
 from stepscope.engine.dataflow.jsonata_eval import QueryFailure
 from stepscope.engine.dataflow.scope import Scope, select
 from stepscope.engine.errors import RuntimeFailure
+from stepscope.engine.fibers import pause_until
 from stepscope.engine.runtime import Outcome, Suspend
 from stepscope.engine.states.common import StateRun, conclude
 
@@ -30,7 +31,7 @@ def execute(current: StateRun) -> Outcome:
         raise current.fail(failure) from None
     if current.frame.can_suspend and deadline > current.run.clock.now:
         return Suspend(deadline, {"result": effective})
-    current.run.clock.advance_to(deadline)
+    pause_until(current.run.clock, deadline)
     return conclude(current, effective)
 
 

@@ -69,10 +69,12 @@ def test_map_runs_each_item_with_item_selector_and_context() -> None:
 
 
 def test_map_events_chain_like_aws() -> None:
+    """One iteration at a time (the corpus's Map recordings all set MaxConcurrency 1)."""
     definition = machine(
         {
             "M": {
                 "Type": "Map",
+                "MaxConcurrency": 1,
                 "Iterator": machine({"X": {"Type": "Pass", "End": True}}),
                 "End": True,
             }

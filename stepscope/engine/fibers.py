@@ -1,0 +1,126 @@
+"""Concurrent iterations on the virtual clock: each inline Map iteration runs in its own fiber.
+
+A fiber is a greenlet (a coroutine with its own stack, not a thread): it runs until it has to
+wait for a moment on the clock (a task's dispatch or duration, a Wait, a retry's back-off, a
+callback's answer) and then hands control back to its pool, which always resumes the fiber that
+is due first (ties in the order they started waiting). So iterations interleave in the history
+as they do on AWS, deterministically, and nothing sleeps.
+
+Outside any pool, `pause_until` just moves the clock on: a state list runs straight through.
+A pool that itself runs inside a fiber (a Map in a Map iteration) waits for its next due fiber
+through its own fiber, so nested pools share one timeline.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+import greenlet
+
+from stepscope.engine.clock import VirtualClock
+
+__all__ = ["Finished", "FiberPool", "pause_until", "yield_turn"]
+
+Key = TypeVar("Key")
+
+
+class _Fiber(greenlet.greenlet):  # type: ignore[misc]  # greenlet ships no precise stubs
+    """A greenlet that belongs to a pool (so `pause_until` knows to switch out of it)."""
+
+
+@dataclass
+class _Done:
+    value: Any
+
+
+@dataclass
+class Finished(Generic[Key]):
+    """A fiber that ended: its key, and its return value or the exception it raised."""
+
+    key: Key
+    value: Any = None
+    error: Exception | None = None
+
+
+def pause_until(clock: VirtualClock, moment: datetime) -> None:
+    """Wait until `moment`: inside a fiber, let every fiber due earlier (or as early) go first;
+    elsewhere, just move the clock on."""
+    current = greenlet.getcurrent()
+    if isinstance(current, _Fiber):
+        current.parent.switch(moment)
+    clock.advance_to(moment)
+
+
+def yield_turn(clock: VirtualClock) -> None:
+    """Let the other fibers due now run before this one goes on (e.g. while a task is
+    dispatched). Nothing happens outside a fiber."""
+    pause_until(clock, clock.now)
+
+
+class FiberPool(Generic[Key]):
+    """Fibers keyed by the caller; `next_finished` runs them, in clock order, until one ends."""
+
+    def __init__(self, clock: VirtualClock) -> None:
+        self._clock = clock
+        self._queue: list[tuple[datetime, int, Key, _Fiber]] = []
+        self._order = 0
+
+    def spawn(self, key: Key, work: Callable[[], Any]) -> None:
+        """A new fiber, due now (after every fiber already due now)."""
+        fiber = _Fiber(lambda: _Done(work()))
+        self._push(self._clock.now, key, fiber)
+
+    def __bool__(self) -> bool:
+        return bool(self._queue)
+
+    def keys(self) -> list[Key]:
+        """The keys of the fibers that have not ended, in the order they were last queued."""
+        return [key for _, _, key, _ in sorted(self._queue)]
+
+    def next_finished(self) -> Finished[Key]:
+        """Run the due fibers until one of them ends. Its exception, if it raised one, is
+        returned rather than raised; the other fibers stay where they are."""
+        while True:
+            finished = self._run_next()
+            if finished is not None:
+                return finished
+
+    def run_until(self, moment: datetime) -> list[Finished[Key]]:
+        """Run every fiber due by `moment` until each ends or waits for later; the ones that
+        ended, in the order they ended."""
+        ended: list[Finished[Key]] = []
+        while self._queue and self._queue[0][0] <= moment:
+            finished = self._run_next()
+            if finished is not None:
+                ended.append(finished)
+        return ended
+
+    def _run_next(self) -> Finished[Key] | None:
+        """Resume the fiber due first until it waits again (None) or ends."""
+        moment, _, key, fiber = heapq.heappop(self._queue)
+        if moment > self._clock.now:
+            pause_until(self._clock, moment)
+        try:
+            outcome = fiber.switch()
+        except Exception as error:  # the fiber's own failure, handed to the caller
+            return Finished(key, error=error)
+        if isinstance(outcome, _Done):
+            return Finished(key, value=outcome.value)
+        self._push(outcome, key, fiber)
+        return None
+
+    def _push(self, moment: datetime, key: Key, fiber: _Fiber) -> None:
+        self._order += 1
+        heapq.heappush(self._queue, (moment, self._order, key, fiber))
+
+    def abandon(self) -> None:
+        """Drop the fibers that have not ended (their iterations were aborted). Their stacks
+        are unwound now, so nothing of theirs runs later."""
+        queue, self._queue = self._queue, []
+        for _, _, _, fiber in queue:
+            if fiber:  # started and not dead
+                fiber.throw(greenlet.GreenletExit)
