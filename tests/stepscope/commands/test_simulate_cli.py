@@ -233,3 +233,59 @@ def test_simulate_reads_map_items_from_an_s3_directory(
     assert '"sku": "B"' in out and '"qty": "2"' in out
     assert main(["simulate", str(definition), "--s3-dir", str(tmp_path / "nowhere")]) == 2
     assert "no such directory" in capsys.readouterr().err
+
+
+def test_simulate_with_durations_times_out_a_slow_task(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    slow = dict(DEFINITION)
+    slow["States"] = {"Call": {**DEFINITION["States"]["Call"], "TimeoutSeconds": 2}}
+    files["definition"].write_text(json.dumps(slow))
+    durations = tmp_path / "durations.json"
+    durations.write_text('{"Call": 3}')
+    history = tmp_path / "history.json"
+    args = ["simulate", str(files["definition"]), "--input", str(files["input"])]
+    args += ["--lambda", f"greet={files['handler']}:handler", "--history-out", str(history)]
+    assert main([*args, "--durations", str(durations)]) == 1
+    assert capsys.readouterr().out.splitlines()[:2] == ["FAILED", "error: States.Timeout"]
+    events = json.loads(history.read_text())["events"]
+    assert [e["type"] for e in events][-2:] == ["TaskTimedOut", "ExecutionFailed"]
+    durations.write_text('{"Call": {"0": "slow"}}')
+    assert main([*args, "--durations", str(durations)]) == 2
+    err = capsys.readouterr().err
+    assert "durations.json: /Call/0: must be a number of seconds (0 or more), not \"slow\"" in err
+
+
+def test_batch_takes_durations_and_explains_bad_ones() -> None:
+    request = {
+        "id": "d",
+        "definition": {
+            "StartAt": "Put",
+            "States": {
+                "Put": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::sns:publish",
+                    "TimeoutSeconds": 1,
+                    "End": True,
+                }
+            },
+        },
+        "input": {},
+        "context": {"stateMachineName": "Notify"},
+        "mockConfig": {
+            "StateMachines": {"Notify": {"TestCases": {"T": {"Put": "P"}}}},
+            "MockedResponses": {"P": {"0": {"Return": {"MessageId": "1"}}}},
+        },
+        "testCase": "T",
+        "durations": {"Put": 5},
+    }
+    out = io.StringIO()
+    run_batch(io.StringIO(json.dumps(request) + "\n"), out)
+    answer = json.loads(out.getvalue())
+    assert (answer["status"], answer["error"]) == ("FAILED", "States.Timeout")
+    request["durations"] = {"Put": -1}
+    out = io.StringIO()
+    run_batch(io.StringIO(json.dumps(request) + "\n"), out)
+    assert json.loads(out.getvalue())["note"] == (
+        "durations: /Put: must be a number of seconds (0 or more), not -1"
+    )
