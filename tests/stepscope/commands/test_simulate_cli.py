@@ -253,7 +253,7 @@ def test_simulate_with_durations_times_out_a_slow_task(
     durations.write_text('{"Call": {"0": "slow"}}')
     assert main([*args, "--durations", str(durations)]) == 2
     err = capsys.readouterr().err
-    assert "durations.json: /Call/0: must be a number of seconds (0 or more), not \"slow\"" in err
+    assert 'durations.json: /Call/0: must be a number of seconds (0 or more), not "slow"' in err
 
 
 def test_batch_takes_durations_and_explains_bad_ones() -> None:
