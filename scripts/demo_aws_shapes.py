@@ -156,6 +156,31 @@ def service_task(
     previous: int | None = None,
 ) -> int:
     """TaskScheduled then TaskStarted for an optimised integration; returns TaskStarted's id."""
+    writer.advance(0.021)
+    scheduled = task_scheduled(
+        writer,
+        resource_type=resource_type,
+        resource=resource,
+        parameters=parameters,
+        timeout=timeout,
+        heartbeat=heartbeat,
+        previous=previous,
+    )
+    writer.advance(0.046)
+    return task_started(writer, resource_type, resource, scheduled)
+
+
+def task_scheduled(
+    writer: HistoryWriter,
+    *,
+    resource_type: str,
+    resource: str,
+    parameters: object,
+    timeout: int | None = None,
+    heartbeat: int | None = None,
+    previous: int | None = None,
+) -> int:
+    """TaskScheduled for an optimised integration, now."""
     details: dict[str, Any] = {
         "resourceType": resource_type,
         "resource": resource,
@@ -166,11 +191,15 @@ def service_task(
         details["timeoutInSeconds"] = timeout
     if heartbeat is not None:
         details["heartbeatInSeconds"] = heartbeat
-    writer.advance(0.021)
-    scheduled = writer.add("TaskScheduled", "taskScheduledEventDetails", details, previous=previous)
-    writer.advance(0.046)
+    return writer.add("TaskScheduled", "taskScheduledEventDetails", details, previous=previous)
+
+
+def task_started(
+    writer: HistoryWriter, resource_type: str, resource: str, previous: int | None
+) -> int:
+    """TaskStarted, once the task has been dispatched."""
     started = {"resourceType": resource_type, "resource": resource}
-    return writer.add("TaskStarted", "taskStartedEventDetails", started, previous=scheduled)
+    return writer.add("TaskStarted", "taskStartedEventDetails", started, previous=previous)
 
 
 def task_succeeded(

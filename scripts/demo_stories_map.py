@@ -24,6 +24,8 @@ from demo_aws_shapes import (
     service_task,
     sqs_send_result,
     task_failed,
+    task_scheduled,
+    task_started,
     task_succeeded,
     task_token,
 )
@@ -40,6 +42,7 @@ class Iteration:
     index: int
     steps: list[Step]
     last_id: int = 0
+    source_id: int = 0  # the last event the next one of this thread points back to
     state_type: str | None = None
     failed: tuple[str, str] | None = None  # error, cause
     done: bool = False
@@ -66,21 +69,18 @@ def _check_stock_steps(item: Iteration, state: dict[str, Any], duration: float) 
     params = {"FunctionName": lambda_arn("check-stock"), "Payload": payload}
     in_stock = item.index not in OUT_OF_STOCK
     after_check = with_member(state, "stock", {"inStock": in_stock})
-    cell: dict[str, int] = {}
 
     def enter(w: HistoryWriter, prev: int) -> int:
         return w.state_entered("Task", "CheckStock", state, previous=prev)
 
     def schedule(w: HistoryWriter, prev: int) -> int:
-        cell["started"] = service_task(
-            w,
-            resource_type="lambda",
-            resource="invoke",
-            parameters=params,
-            timeout=20,
+        return task_scheduled(
+            w, resource_type="lambda", resource="invoke", parameters=params, timeout=20,
             previous=prev,
-        )
-        return cell["started"]
+        )  # fmt: skip
+
+    def start(w: HistoryWriter, prev: int) -> int:
+        return task_started(w, "lambda", "invoke", prev)
 
     def finish(w: HistoryWriter, prev: int) -> int:
         if item.index in UNKNOWN:
@@ -101,14 +101,29 @@ def _check_stock_steps(item: Iteration, state: dict[str, Any], duration: float) 
     def choice_out(w: HistoryWriter, prev: int) -> int:
         return w.state_exited("Choice", "IsInStock", after_check, previous=prev)
 
+    def finish_and_choose(w: HistoryWriter, prev: int) -> int:
+        prev = finish(w, prev)
+        if item.failed:
+            return prev
+        return _chain(w, prev, (0.004, exit_), (0.003, choice_in), (0.001, choice_out))
+
+    # What runs without waiting runs at once; a task waits to be dispatched (its TaskStarted
+    # comes after whatever else is due) and then for as long as it runs.
     return [
-        (0.009, enter, "Task"),
-        (0.0, schedule, "Task"),
-        (duration, finish, "CheckStock.finish"),
-        (0.014, exit_, None),
-        (0.010, choice_in, "Choice"),
-        (0.004, choice_out, None),
+        (0.0, lambda w, prev: _chain(w, prev, (0.0, enter), (0.005, schedule)), "Task"),
+        (0.0, start, "Task"),
+        (duration, finish_and_choose, "CheckStock.finish"),
     ]
+
+
+def _chain(
+    w: HistoryWriter, prev: int, *parts: tuple[float, Callable[[HistoryWriter, int], int]]
+) -> int:
+    """Events that follow one another without waiting, a few milliseconds apart."""
+    for gap, emit in parts:
+        w.advance(gap)
+        prev = emit(w, prev)
+    return prev
 
 
 def _fulfil_steps(item: Iteration, state: dict[str, Any], duration: float) -> list[Step]:
@@ -128,10 +143,13 @@ def _fulfil_steps(item: Iteration, state: dict[str, Any], duration: float) -> li
 
     def schedule(w: HistoryWriter, prev: int) -> int:
         timeout = 20 if picked else None
-        return service_task(
+        return task_scheduled(
             w, resource_type=resource_type, resource=resource, parameters=params,
             timeout=timeout, previous=prev,
         )  # fmt: skip
+
+    def start(w: HistoryWriter, prev: int) -> int:
+        return task_started(w, resource_type, resource, prev)
 
     def finish(w: HistoryWriter, prev: int) -> int:
         seed = f"lines/{item.index}/{name}"
@@ -149,17 +167,20 @@ def _fulfil_steps(item: Iteration, state: dict[str, Any], duration: float) -> li
 
     def iteration_done(w: HistoryWriter, prev: int) -> int:
         item.done = True
+        item.source_id = prev
         details = {"name": MAP, "index": item.index}
         return w.add(
             "MapIterationSucceeded", "mapIterationSucceededEventDetails", details, previous=prev
         )
 
     return [
-        (0.011, enter, "Task"),
-        (0.0, schedule, "Task"),
-        (duration, finish, "Task"),
-        (0.013, exit_, None),
-        (0.005, iteration_done, None),
+        (0.0, lambda w, prev: _chain(w, prev, (0.003, enter), (0.005, schedule)), "Task"),
+        (0.0, start, "Task"),
+        (
+            duration,
+            lambda w, prev: _chain(w, prev, (0.0, finish), (0.004, exit_), (0.002, iteration_done)),
+            None,
+        ),
     ]
 
 
@@ -169,8 +190,15 @@ def _iteration(index: int, order_id: str, line: dict[str, Any]) -> Iteration:
     checked = with_member(state, "stock", {"inStock": index not in OUT_OF_STOCK})
     check_time = 2.4 if index in UNKNOWN else 0.35 + 0.07 * ((index * 7) % 5)
     item.align_failure_to = 6 if index == 8 else None
-    item.steps = _check_stock_steps(item, state, check_time)
-    item.steps += _fulfil_steps(item, checked, 0.52 + 0.09 * ((index * 3) % 4))
+    check = _check_stock_steps(item, state, check_time)
+    fulfil = _fulfil_steps(item, checked, 0.52 + 0.09 * ((index * 3) % 4))
+    (delay, checked_stock, label), (_, fulfil_first, _) = check[-1], fulfil[0]
+
+    def checked_then_fulfil(w: HistoryWriter, prev: int) -> int:
+        prev = checked_stock(w, prev)
+        return prev if item.failed else _chain(w, prev, (0.0, fulfil_first))
+
+    item.steps = [*check[:-1], (delay, checked_then_fulfil, label), *fulfil[1:]]
     return item
 
 
@@ -225,20 +253,22 @@ class _MapRun:
         item.state_type = None if label is None else label.split(".")[0]
         if item.state_type == "CheckStock":
             item.state_type = "Task"
+        ended = (self.writer.at - self.origin).total_seconds()  # what waits next waits from here
         if item.done:
             self.running.remove(index)
             if self.next_index < len(self.items):
-                self.start_next(offset + 0.004, item.last_id)
+                self.start_next(ended + 0.002, item.source_id)
         elif not item.failed:
-            self.push(offset, item)
+            self.push(ended, item)
         return offset, item
 
     def run(self) -> Iteration | None:
-        """Run to the end, or to the first failure (and what happens within 10 ms of it)."""
+        """Run to the end, or to the first failure (and what happens within 15 ms of it, the
+        moment the Map takes to act on it)."""
         while self.queue:
             offset, item = self.step()
             if item.failed:
-                while self.queue and self.queue[0][0] <= offset + 0.010:
+                while self.queue and self.queue[0][0] <= offset + 0.015:
                     self.step()
                 return item
         return None
