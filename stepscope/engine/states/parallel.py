@@ -1,17 +1,21 @@
 """Parallel: runs every branch on the same input; the result is the list of branch outputs.
 
-Branches run one after another within the step, each on its own history thread that starts at
-ParallelStateStarted, which is how AWS chains their events."""
+Branches run at once within the step, each in its own fiber (stepscope.engine.fibers) and on its
+own history thread that starts at ParallelStateStarted, which is how AWS chains their events.
+A branch with nothing to wait for runs straight to its end; branches that wait (a task being
+dispatched or running, a Wait, a retry's back-off) interleave on the virtual clock."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from stepscope.engine.dataflow.io import apply_input_path
 from stepscope.engine.dataflow.scope import DeferredScope
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import StatesError
-from stepscope.engine.runtime import Outcome, StateFailure
+from stepscope.engine.fibers import FiberPool
+from stepscope.engine.runtime import Frame, Outcome, StateFailure
 from stepscope.engine.states.common import StateRun, with_retry_and_catch
 
 __all__ = ["execute"]
@@ -32,19 +36,29 @@ def _run_branches(current: StateRun) -> Any:
 
     effective = _branch_input(current)
     current.event("ParallelStateStarted")
-    outputs: list[Any] = []
-    for branch in current.state.get("Branches") or []:
-        frame = current.frame.branch()
-        try:
-            outputs.append(run_branch(current.run, frame, branch_of(branch), effective))
-        except StateFailure as failure:
-            if failure.state_type not in (None, "Fail"):
-                # The Parallel state stops the failed branch's current state, as AWS records it.
-                aborted = f"{failure.state_type}StateAborted"
-                current.run.event(frame, aborted, becomes_source=False)
+    branches = current.state.get("Branches") or []
+    frames = [current.frame.branch() for _ in branches]
+    outputs: list[Any] = [None] * len(branches)
+    pool: FiberPool[int] = FiberPool(current.run.clock)
+
+    def runner(frame: Frame, branch: dict[str, Any]) -> Callable[[], Any]:
+        return lambda: run_branch(current.run, frame, branch_of(branch), effective)
+
+    for index, branch in enumerate(branches):
+        pool.spawn(index, runner(frames[index], branch))
+    while pool:
+        finished = pool.next_finished()
+        frame = frames[finished.key]
+        if finished.error is None:
+            outputs[finished.key] = finished.value
             current.frame.thread.join(frame.thread)
-            raise failure.error from None
-        current.frame.thread.join(frame.thread)
+            continue
+        running = sorted(pool.keys())
+        pool.abandon()
+        if not isinstance(finished.error, StateFailure):
+            raise finished.error
+        _abort(current, finished.error, frame, [frames[index] for index in running])
+        raise finished.error.error from None
     current.frame.thread.source = current.frame.thread.last
     current.event("ParallelStateSucceeded", becomes_source=False)
     if "ResultSelector" in current.state and not current.jsonata:
@@ -52,6 +66,17 @@ def _run_branches(current: StateRun) -> Any:
             current.state["ResultSelector"], outputs, DeferredScope(current.scope)
         )
     return outputs
+
+
+def _abort(current: StateRun, failure: StateFailure, failed: Frame, running: list[Frame]) -> None:
+    """The Parallel state stops the failed branch's current state, as AWS records it, and the
+    current state of every branch still running; all point back to the event that failed."""
+    if failure.state_type not in (None, "Fail"):
+        current.run.event(failed, f"{failure.state_type}StateAborted", becomes_source=False)
+    for frame in running:
+        if frame.state_type is not None:
+            current.run.event(failed, f"{frame.state_type}StateAborted", becomes_source=False)
+    current.frame.thread.join(failed.thread)
 
 
 def _branch_input(current: StateRun) -> Any:

@@ -1,5 +1,5 @@
-"""Inline Map iterations run at once (up to MaxConcurrency), interleaving on the virtual clock
-as AWS records them, with simulated task durations and timeouts."""
+"""Inline Map iterations (up to MaxConcurrency) and Parallel branches run at once, interleaving on
+the virtual clock as AWS records them, with simulated task durations and timeouts."""
 
 from __future__ import annotations
 
@@ -239,3 +239,51 @@ def test_nested_maps_share_one_timeline() -> None:
     assert completed.status == "SUCCEEDED"
     assert completed.output == [[1, 2], [3, 4], [5]]
     assert 5 <= elapsed(completed) < 6  # five waits of 5 s, all at once
+
+
+def parallel_of(*branches: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "StartAt": "P",
+        "States": {"P": {"Type": "Parallel", "Branches": list(branches), "End": True}},
+    }
+
+
+def test_parallel_branches_wait_at_the_same_time() -> None:
+    def waits(seconds: int) -> dict[str, Any]:
+        return {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": seconds, "End": True}}}
+
+    completed = run_to_completion(parallel_of(waits(10), waits(7), waits(10)), {"x": 1})
+    assert completed.status == "SUCCEEDED"
+    assert completed.output == [{"x": 1}] * 3
+    assert 10 <= elapsed(completed) < 11
+
+
+def test_a_failed_branch_aborts_the_branches_still_running() -> None:
+    def calls(state: str) -> dict[str, Any]:
+        return {
+            "StartAt": state,
+            "States": {state: {"Type": "Task", "Resource": LAMBDA, "End": True}},
+        }
+
+    work = {
+        "Fast": {"0": {"Return": "fast"}},
+        "Broken": {"0": {"Throw": {"Error": "Broken", "Cause": "no"}}},
+        "Slow": {"0": {"Return": "slow"}},
+    }
+    completed = run_to_completion(
+        parallel_of(calls("Fast"), calls("Broken"), calls("Slow")),
+        {},
+        resolvers=resolvers({"Fast": 1, "Broken": 2, "Slow": 5}, work),
+    )
+    assert (completed.status, completed.error) == ("FAILED", "Broken")
+    tail = chain(completed)[-5:]
+    assert [t for _, _, t in tail] == [
+        "TaskFailed",
+        "TaskStateAborted",
+        "TaskStateAborted",
+        "ParallelStateFailed",
+        "ExecutionFailed",
+    ]
+    assert tail[1][1] == tail[2][1] == tail[3][1] == tail[0][0]
+    assert types(completed).count("TaskSucceeded") == 1  # Fast ended before; Slow never did
+    assert 2 <= elapsed(completed) < 3
