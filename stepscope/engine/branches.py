@@ -16,13 +16,31 @@ from stepscope.engine.runtime import (
 from stepscope.engine.states import handler_for
 from stepscope.engine.states.common import enter_state
 
-__all__ = ["branch_of", "run_branch"]
+__all__ = ["branch_of", "may_wait", "run_branch"]
 
 MAX_TRANSITIONS = 100_000
 
 
 def branch_of(processor: dict[str, Any]) -> Branch:
     return Branch(str(processor["StartAt"]), dict(processor["States"]))
+
+
+def may_wait(states: dict[str, Any]) -> bool:
+    """Whether running these states can ever wait on the clock (a task, a Wait, or a Map or
+    Parallel state with one inside); states that cannot run straight through."""
+    for state in states.values():
+        kind = state.get("Type") if isinstance(state, dict) else None
+        if kind in ("Task", "Wait"):
+            return True
+        if kind == "Parallel":
+            branches = state.get("Branches") or []
+            if any(may_wait(branch.get("States") or {}) for branch in branches):
+                return True
+        if kind == "Map":
+            processor = state.get("ItemProcessor") or state.get("Iterator") or {}
+            if may_wait(processor.get("States") or {}):
+                return True
+    return False
 
 
 def run_branch(run: Run, frame: Frame, branch: Branch, value: Any) -> Any:

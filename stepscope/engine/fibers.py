@@ -14,6 +14,7 @@ through its own fiber, so nested pools share one timeline.
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,28 +63,44 @@ def yield_turn(clock: VirtualClock) -> None:
 
 
 class FiberPool(Generic[Key]):
-    """Fibers keyed by the caller; `next_finished` runs them, in clock order, until one ends."""
+    """Fibers keyed by the caller; `next_finished` runs them, in clock order, until one ends.
 
-    def __init__(self, clock: VirtualClock) -> None:
+    `direct` is for work that never waits (no task, no Wait): it then runs straight through in
+    the caller's own stack, one piece after another in the order spawned, which is the order
+    fibers would give it, without the cost of switching stacks."""
+
+    def __init__(self, clock: VirtualClock, *, direct: bool = False) -> None:
         self._clock = clock
         self._queue: list[tuple[datetime, int, Key, _Fiber]] = []
         self._order = 0
+        self._direct: deque[tuple[Key, Callable[[], Any]]] | None = deque() if direct else None
 
     def spawn(self, key: Key, work: Callable[[], Any]) -> None:
         """A new fiber, due now (after every fiber already due now)."""
+        if self._direct is not None:
+            self._direct.append((key, work))
+            return
         fiber = _Fiber(lambda: _Done(work()))
         self._push(self._clock.now, key, fiber)
 
     def __bool__(self) -> bool:
-        return bool(self._queue)
+        return bool(self._queue or self._direct)
 
     def keys(self) -> list[Key]:
         """The keys of the fibers that have not ended, in the order they were last queued."""
+        if self._direct is not None:
+            return [key for key, _ in self._direct]
         return [key for _, _, key, _ in sorted(self._queue)]
 
     def next_finished(self) -> Finished[Key]:
         """Run the due fibers until one of them ends. Its exception, if it raised one, is
         returned rather than raised; the other fibers stay where they are."""
+        if self._direct is not None:
+            key, work = self._direct.popleft()
+            try:
+                return Finished(key, value=work())
+            except Exception as error:  # the work's own failure, handed to the caller
+                return Finished(key, error=error)
         while True:
             finished = self._run_next()
             if finished is not None:
@@ -93,6 +110,8 @@ class FiberPool(Generic[Key]):
         """Run every fiber due by `moment` until each ends or waits for later; the ones that
         ended, in the order they ended."""
         ended: list[Finished[Key]] = []
+        while self._direct:  # all due now
+            ended.append(self.next_finished())
         while self._queue and self._queue[0][0] <= moment:
             finished = self._run_next()
             if finished is not None:
@@ -121,6 +140,8 @@ class FiberPool(Generic[Key]):
         """Drop the fibers that have not ended (their iterations were aborted). Their stacks
         are unwound now, so nothing of theirs runs later."""
         queue, self._queue = self._queue, []
+        if self._direct is not None:
+            self._direct.clear()
         for _, _, _, fiber in queue:
             if fiber:  # started and not dead
                 fiber.throw(greenlet.GreenletExit)

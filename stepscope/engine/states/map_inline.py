@@ -42,7 +42,10 @@ def run_inline(
     limit = min(max_concurrency or INLINE_LIMIT, INLINE_LIMIT)
     outputs: list[Any] = [None] * len(items)
     frames: dict[int, Frame] = {}
-    pool: FiberPool[int] = FiberPool(current.run.clock)
+    from stepscope.engine.branches import may_wait
+
+    # Iterations that never wait run one after another in the order fibers would run them.
+    pool: FiberPool[int] = FiberPool(current.run.clock, direct=not may_wait(processor.states))
 
     def start(index: int) -> None:
         value = select_value(index, items[index])

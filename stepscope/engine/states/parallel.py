@@ -32,14 +32,15 @@ def execute(current: StateRun) -> Outcome:
 
 
 def _run_branches(current: StateRun) -> Any:
-    from stepscope.engine.branches import branch_of, run_branch
+    from stepscope.engine.branches import branch_of, may_wait, run_branch
 
     effective = _branch_input(current)
     current.event("ParallelStateStarted")
     branches = current.state.get("Branches") or []
     frames = [current.frame.branch() for _ in branches]
     outputs: list[Any] = [None] * len(branches)
-    pool: FiberPool[int] = FiberPool(current.run.clock)
+    direct = not any(may_wait(branch.get("States") or {}) for branch in branches)
+    pool: FiberPool[int] = FiberPool(current.run.clock, direct=direct)
 
     def runner(frame: Frame, branch: dict[str, Any]) -> Callable[[], Any]:
         return lambda: run_branch(current.run, frame, branch_of(branch), effective)

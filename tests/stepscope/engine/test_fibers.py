@@ -106,3 +106,40 @@ def test_a_pool_inside_a_fiber_shares_the_outer_timeline() -> None:
     outer.spawn("other", other)
     assert {outer.next_finished().key, outer.next_finished().key} == {"inner", "other"}
     assert order == ["y", "other", "x"]
+
+
+def test_direct_work_runs_in_spawn_order_in_the_callers_stack() -> None:
+    clock = VirtualClock(T0)
+    pool: FiberPool[str] = FiberPool(clock, direct=True)
+
+    def fails() -> None:
+        raise ValueError("boom")
+
+    pool.spawn("a", lambda: "A")
+    pool.spawn("b", fails)
+    pool.spawn("c", lambda: "C")
+    first = pool.next_finished()
+    assert (first.key, first.value) == ("a", "A")
+    assert pool.keys() == ["b", "c"]
+    ended = pool.run_until(T0)
+    assert [(f.key, type(f.error).__name__ if f.error else f.value) for f in ended] == [
+        ("b", "ValueError"),
+        ("c", "C"),
+    ]
+    assert not pool
+
+
+def test_may_wait_looks_inside_nested_map_and_parallel_states() -> None:
+    from stepscope.engine.branches import may_wait
+
+    passes = {"A": {"Type": "Pass"}, "B": {"Type": "Choice"}}
+    waits = {"W": {"Type": "Wait", "Seconds": 1}}
+    assert not may_wait(passes)
+    assert may_wait(waits)
+    assert may_wait({"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke"}})
+    assert not may_wait({"P": {"Type": "Parallel", "Branches": [{"States": passes}]}})
+    assert may_wait(
+        {"P": {"Type": "Parallel", "Branches": [{"States": passes}, {"States": waits}]}}
+    )
+    assert may_wait({"M": {"Type": "Map", "ItemProcessor": {"States": waits}}})
+    assert not may_wait({"M": {"Type": "Map", "Iterator": {"States": passes}}})
