@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from stepscope.engine.errors import RuntimeFailure, StatesError
+from stepscope.engine.fibers import FiberPool
 from stepscope.engine.recorder import Recorder, Thread
 from stepscope.engine.runtime import Branch, Frame, Run, StateFailure
 from stepscope.engine.states.common import StateRun
@@ -21,6 +22,8 @@ __all__ = ["EXCEEDED", "THRESHOLD_CAUSE", "MapRunPlan", "run_map_run"]
 
 EXCEEDED = "States.ExceedToleratedFailureThreshold"
 THRESHOLD_CAUSE = "The specified tolerated failure threshold was exceeded"
+# Without MaxConcurrency a Map Run runs up to 10,000 child executions at once (AWS's docs).
+DISTRIBUTED_LIMIT = 10_000
 
 
 @dataclass
@@ -32,6 +35,7 @@ class MapRunPlan:
     tolerance: Callable[[int], int | None]
     batcher: Batcher | None = None
     writer: WriterRequest | None = None
+    max_concurrency: int = 0  # 0: AWS's default for a Map Run
 
 
 def map_run_arn(current: StateRun) -> str:
@@ -77,13 +81,12 @@ def _child_inputs(plan: MapRunPlan) -> list[tuple[Any, int]]:
 def _run(current: StateRun, processor: Branch, plan: MapRunPlan, arn: str) -> Any:
     inputs = _child_inputs(plan)
     tolerated = plan.tolerance(sum(count for _, count in inputs))
-    children: list[ChildExecution] = []
-    failed_items = 0
-    for value, count in inputs:
-        child = _run_child(current, processor, value, plan.writer is not None)
-        children.append(child)
-        if child.status != "SUCCEEDED":
-            failed_items += count
+    children = _run_children(current, processor, plan, [value for value, _ in inputs])
+    failed_items = sum(
+        count
+        for child, (_, count) in zip(children, inputs, strict=True)
+        if child.status != "SUCCEEDED"
+    )
     if plan.writer is not None:
         result = results(current, plan.writer, children, arn)
     else:
@@ -91,6 +94,38 @@ def _run(current: StateRun, processor: Branch, plan: MapRunPlan, arn: str) -> An
     if failed_items > (tolerated or 0):
         raise StatesError(EXCEEDED, THRESHOLD_CAUSE)
     return result
+
+
+def _run_children(
+    current: StateRun, processor: Branch, plan: MapRunPlan, values: list[Any]
+) -> list[ChildExecution]:
+    """The child executions, at most MaxConcurrency at once, each in its own fiber (children
+    that never wait run one after another), in item order."""
+    from stepscope.engine.branches import may_wait
+
+    limit = min(plan.max_concurrency or DISTRIBUTED_LIMIT, DISTRIBUTED_LIMIT)
+    named = plan.writer is not None
+    children: list[ChildExecution | None] = [None] * len(values)
+    pool: FiberPool[int] = FiberPool(current.run.clock, direct=not may_wait(processor.states))
+
+    def start(index: int) -> None:
+        pool.spawn(index, lambda: _run_child(current, processor, values[index], named))
+
+    waiting = iter(range(len(values)))
+    for index in waiting:
+        start(index)
+        if index + 1 == limit:
+            break
+    while pool:
+        finished = pool.next_finished()
+        if finished.error is not None:
+            pool.abandon()
+            raise finished.error
+        children[finished.key] = finished.value
+        following = next(waiting, None)
+        if following is not None:
+            start(following)
+    return [child for child in children if child is not None]
 
 
 def _run_child(current: StateRun, processor: Branch, value: Any, named: bool) -> ChildExecution:

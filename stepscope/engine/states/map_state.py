@@ -106,6 +106,7 @@ def _run_items(current: StateRun) -> Any:
             tolerated,
             prepare_batcher(current, effective),
             prepare_writer(current, effective),
+            max_concurrency,
         )
         outputs = run_map_run(current, processor, plan)
     else:

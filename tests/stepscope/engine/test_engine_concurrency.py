@@ -287,3 +287,30 @@ def test_a_failed_branch_aborts_the_branches_still_running() -> None:
     assert tail[1][1] == tail[2][1] == tail[3][1] == tail[0][0]
     assert types(completed).count("TaskSucceeded") == 1  # Fast ended before; Slow never did
     assert 2 <= elapsed(completed) < 3
+
+
+@pytest.mark.parametrize(("max_concurrency", "seconds"), [(0, 10), (2, 20), (1, 40)])
+def test_a_map_runs_child_executions_run_up_to_max_concurrency_at_once(
+    max_concurrency: int, seconds: int
+) -> None:
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "W",
+        "States": {"W": {"Type": "Wait", "Seconds": 10, "End": True}},
+    }
+    definition = {
+        "StartAt": "M",
+        "States": {
+            "M": {
+                "Type": "Map",
+                "ItemProcessor": processor,
+                "MaxConcurrency": max_concurrency,
+                "End": True,
+            }
+        },
+    }
+    completed = run_to_completion(definition, [1, 2, 3, 4])
+    assert completed.status == "SUCCEEDED"
+    assert completed.output == [1, 2, 3, 4]
+    took = moment(completed, "MapRunSucceeded") - moment(completed, "MapRunStarted")
+    assert seconds <= took.total_seconds() < seconds + 1
