@@ -1,8 +1,9 @@
 """The "New execution" form and the callback forms of the execution page.
 
 Each field is checked with the same functions the service uses (the JSON parser, the pace, the
-Lambda folder, the mock configuration), so an error lands on the field that caused it, with its
-line and column or JSON pointer, and the text the user typed is shown again as it was.
+Lambda folder, the mock configuration, the task durations table), so an error lands on the field
+that caused it, with its line and column or JSON pointer, and the text the user typed is shown
+again as it was.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from apps.simulations.jsontext import JsonTextError, json_parse
 from apps.simulations.pace import INSTANT, REAL, PaceError, pace_parse
 from apps.simulations.resolvers import ResolverError, lambda_handlers
 from stepscope.engine.errors import PAYLOAD_LIMIT_BYTES
+from stepscope.engine.resolvers.durations import DurationsError, TaskDurations
 from stepscope.engine.resolvers.mock_config import MockConfig, MockConfigError
 
 NAME_MAX_LENGTH = 80  # AWS's limit for an execution name
 MOCK_CONFIG_MAX_BYTES = 1024 * 1024
+DURATIONS_MAX_BYTES = 1024 * 1024
 # What AWS refuses in an execution name: whitespace, brackets, wildcards, these punctuation
 # marks, and control characters.
 _BAD_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
@@ -37,13 +40,22 @@ def json_field_error(what: str, error: JsonTextError) -> str:
     return f"The {what} is not valid JSON{where}: {error.message}."
 
 
-def mock_config_error(error: MockConfigError) -> str:
-    """A mock configuration problem with its JSON pointer first: "At /MockedResponses/A/0: …"."""
-    text = str(error)
+def _pointed_error(what: str, text: str) -> str:
+    """A problem whose message starts with a JSON pointer: "<what>, at /A/0: …"."""
     pointer, sep, rest = text.partition(": ")
     if sep and pointer.startswith("/"):
-        return f"Mock configuration, at {pointer}: {rest}"
-    return f"Mock configuration: {text}"
+        return f"{what}, at {pointer}: {rest}"
+    return f"{what}: {text}"
+
+
+def mock_config_error(error: MockConfigError) -> str:
+    """A mock configuration problem with its JSON pointer first: "At /MockedResponses/A/0: …"."""
+    return _pointed_error("Mock configuration", str(error))
+
+
+def durations_error(error: DurationsError) -> str:
+    """A durations table problem with its JSON pointer first: "Task durations, at /Call/0: …"."""
+    return _pointed_error("Task durations", str(error))
 
 
 class SimulationStartForm(forms.Form):
@@ -78,6 +90,16 @@ class SimulationStartForm(forms.Form):
     )
     mock_config_file = forms.FileField(required=False, label="…or upload it")
     test_case = forms.CharField(required=False, max_length=200, label="Test case")
+    durations = forms.CharField(
+        required=False,
+        strip=False,
+        label="Task durations (JSON)",
+        widget=forms.Textarea(attrs={**CODE, "rows": 6}),
+        help_text='How long each task takes, in seconds: {"CheckStock": 0.4, '
+        '"PickLine": {"0": 0.5, "1-3": 1.2}} (a state\'s name, then one time for every '
+        "invocation, or times by invocation number or range). Optional.",
+    )
+    durations_file = forms.FileField(required=False, label="…or upload it")
     lambdas_dir = forms.CharField(
         required=False,
         max_length=1024,
@@ -127,11 +149,13 @@ class SimulationStartForm(forms.Form):
             raise forms.ValidationError(f"The folder {folder} cannot be read: {error}.") from None
         return folder
 
-    def clean_mock_config_file(self) -> str | None:
-        upload = self.cleaned_data.get("mock_config_file")
+    def _upload(self, field: str, text_field: str, max_bytes: int) -> str | None:
+        """An uploaded JSON file's text, also put in its text box (`text_field`), so nothing
+        is lost if it has an error."""
+        upload = self.cleaned_data.get(field)
         if upload is None:
             return None
-        if upload.size > MOCK_CONFIG_MAX_BYTES:
+        if upload.size > max_bytes:
             raise forms.ValidationError(f"{upload.name} is larger than 1 MiB.")
         try:
             text: str = upload.read().decode("utf-8-sig")
@@ -139,10 +163,15 @@ class SimulationStartForm(forms.Form):
             raise forms.ValidationError(
                 f"{upload.name} is not UTF-8 text (byte {error.start}: {error.reason})."
             ) from None
-        # Show what was uploaded in the text box, so nothing is lost if it has an error.
         self.data = self.data.copy()
-        self.data["mock_config"] = text
+        self.data[text_field] = text
         return text
+
+    def clean_mock_config_file(self) -> str | None:
+        return self._upload("mock_config_file", "mock_config", MOCK_CONFIG_MAX_BYTES)
+
+    def clean_durations_file(self) -> str | None:
+        return self._upload("durations_file", "durations", DURATIONS_MAX_BYTES)
 
     def _pace(self, cleaned: dict[str, Any]) -> None:
         mode = cleaned.get("pace_mode")
@@ -184,11 +213,32 @@ class SimulationStartForm(forms.Form):
             return
         cleaned["mock_config"] = config
 
+    def _durations(self, cleaned: dict[str, Any]) -> None:
+        text = cleaned.get("durations_file") or cleaned.get("durations") or ""
+        cleaned["durations"] = None
+        if not text.strip():
+            return
+        if len(text.encode("utf-8")) > DURATIONS_MAX_BYTES:
+            self.add_error("durations", "The task durations are larger than 1 MiB.")
+            return
+        try:
+            table = json_parse(text)
+            TaskDurations.parse(table)
+        except JsonTextError as error:
+            self.add_error("durations", json_field_error("task durations table", error))
+            return
+        except DurationsError as error:
+            self.add_error("durations", durations_error(error))
+            return
+        cleaned["durations"] = table
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         self._pace(cleaned)
         if "mock_config_file" not in self.errors:
             self._mock_config(cleaned)
+        if "durations_file" not in self.errors:
+            self._durations(cleaned)
         return cleaned
 
 

@@ -19,6 +19,8 @@ class Simulation(models.Model):
     pace = models.CharField(max_length=32, default="instant")
     mock_config = models.JSONField(null=True, blank=True)  # a Step Functions Local mock config
     test_case = models.CharField(max_length=200, blank=True)
+    # Simulated task durations: state name -> seconds, or {invocation or range: seconds}.
+    durations = models.JSONField(null=True, blank=True)
     lambdas_dir = models.CharField(max_length=1024, blank=True)  # one folder per function
     # The moment (real time) the virtual clock started at: with a real or scaled pace the
     # virtual clock runs from the snapshot's StartTime at `pace` times the real one.

@@ -1,11 +1,13 @@
 """The engine's task resolvers for a simulation: local Lambda handlers from a folder (one folder
-per function, deployed as /var/task) and a Step Functions Local mock configuration's test case."""
+per function, deployed as /var/task), a Step Functions Local mock configuration's test case, and
+simulated task durations (how long each task takes on the virtual clock)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from stepscope.engine.resolvers.durations import DurationsError, TaskDurations
 from stepscope.engine.resolvers.lambdas import LambdaRegistry
 from stepscope.engine.resolvers.mock_config import MockConfig, MockConfigError
 
@@ -14,7 +16,8 @@ HANDLER_FILES = (("handler.py", "handler"), ("lambda_function.py", "lambda_handl
 
 
 class ResolverError(ValueError):
-    """The Lambda folder or the mock configuration cannot be used; the message says why."""
+    """The Lambda folder, the mock configuration or the durations cannot be used; the message
+    says why."""
 
 
 def lambda_handlers(lambdas_dir: str) -> dict[str, dict[str, str]]:
@@ -52,11 +55,30 @@ def mock_test_case(mock_config: Any, test_case: str, state_machine: str | None) 
         raise ResolverError(f"mock configuration: {problem}") from None
 
 
+def task_durations(durations: Any) -> TaskDurations | None:
+    """The parsed durations table (None: tasks end the moment they start); raises
+    ResolverError, its message starting with the JSON pointer of the problem."""
+    if durations is None:
+        return None
+    try:
+        return TaskDurations.parse(durations)
+    except DurationsError as problem:
+        raise ResolverError(f"task durations: {problem}") from None
+
+
 def simulation_resolvers(
-    *, lambdas_dir: str, mock_config: Any, test_case: str, state_machine: str | None
+    *,
+    lambdas_dir: str,
+    mock_config: Any,
+    test_case: str,
+    state_machine: str | None,
+    durations: Any = None,
 ) -> dict[str, Any]:
     resolvers: dict[str, Any] = {"lambda": LambdaRegistry.from_config(lambda_handlers(lambdas_dir))}
     mocks = mock_test_case(mock_config, test_case, state_machine)
     if mocks is not None:
         resolvers["mocks"] = mocks
+    table = task_durations(durations)
+    if table is not None:
+        resolvers["durations"] = table
     return resolvers

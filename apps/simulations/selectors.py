@@ -48,7 +48,8 @@ def simulation_input(*, simulation: Simulation) -> Any:
 
 def simulation_start_defaults(*, definition_id: int) -> dict[str, str]:
     """What the "New execution" form starts with: the last simulation's settings of this
-    definition (its input, mock configuration, test case, Lambda folder and pace)."""
+    definition (its input, mock configuration, test case, task durations, Lambda folder and
+    pace)."""
     last = simulation_last_of_definition(definition_id=definition_id)
     if last is None:
         return {"input": "{}", "pace_mode": INSTANT, "scale": "60"}
@@ -57,6 +58,7 @@ def simulation_start_defaults(*, definition_id: int) -> dict[str, str]:
         "input": json_pretty(simulation_input(simulation=last)),
         "mock_config": "" if last.mock_config is None else json_pretty(last.mock_config),
         "test_case": last.test_case,
+        "durations": "" if last.durations is None else json_pretty(last.durations),
         "lambdas_dir": last.lambdas_dir,
         "pace_mode": mode,
         "scale": last.pace if mode == "scaled" else "60",

@@ -104,6 +104,16 @@ def _checked_input(value: Any) -> Any:
     return json.loads(text)
 
 
+def _checked_durations(value: Any) -> Any:
+    """The durations table as it will be stored (JSON; NaN and Infinity refused)."""
+    if value is None:
+        return None
+    try:
+        return json.loads(json.dumps(value, allow_nan=False))
+    except (TypeError, ValueError) as problem:
+        raise SimulationError(f"the task durations are not JSON: {problem}") from None
+
+
 def simulation_start(
     *,
     definition_version: DefinitionVersion,
@@ -113,14 +123,20 @@ def simulation_start(
     mock_config: Any = None,
     test_case: str | None = None,
     lambdas_dir: str | None = None,
+    durations: Any = None,
     user: Any = None,
 ) -> Simulation:
     """Create the execution and its simulation, and queue the first step on commit.
 
-    Raises SimulationError (an invalid definition, input, pace, Lambda folder or mock test case).
+    `durations`: simulated task durations (see stepscope/engine/resolvers/durations.py), as
+    JSON: {state name: seconds, or {invocation or range: seconds}}; None: tasks take no time.
+
+    Raises SimulationError (an invalid definition, input, pace, Lambda folder, mock test case
+    or durations table).
     """
     definition = _definition(definition_version)
     value = _checked_input(execution_input)
+    durations = _checked_durations(durations)
     try:
         pace = pace_parse(pace)
         machine = definition_version.definition.name
@@ -129,6 +145,7 @@ def simulation_start(
             mock_config=mock_config,
             test_case=test_case or "",
             state_machine=machine,
+            durations=durations,
         )
     except (PaceError, ResolverError) as problem:
         raise SimulationError(str(problem)) from None
@@ -162,6 +179,7 @@ def simulation_start(
             mock_config=mock_config,
             test_case=test_case or "",
             lambdas_dir=lambdas_dir or "",
+            durations=durations,
             clock_origin=now,
             due_at=now,
         )
@@ -216,6 +234,7 @@ def simulation_step(*, simulation_id: int, version: int | None = None) -> StepOu
             mock_config=simulation.mock_config,
             test_case=simulation.test_case,
             state_machine=simulation.execution.state_machine_name,
+            durations=simulation.durations,
         )
         batch = run_steps(simulation, resolvers, save=_save_step)
     except Exception as problem:  # the simulator's own failure: keep it, free the claim

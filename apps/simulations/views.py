@@ -70,6 +70,7 @@ def simulation_new(
                 mock_config=data["mock_config"],
                 test_case=data["test_case"] or None,
                 lambdas_dir=data["lambdas_dir"] or None,
+                durations=data["durations"],
                 user=request.user,
             )
         except services.SimulationError as error:

@@ -51,6 +51,19 @@ LAMBDA: dict[str, Any] = {
         }
     },
 }
+TIMED: dict[str, Any] = {
+    "StartAt": "Greet",
+    "States": {
+        "Greet": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "greet", "Payload.$": "$"},
+            "OutputPath": "$.Payload",
+            "TimeoutSeconds": 1,
+            "End": True,
+        }
+    },
+}
 BROKEN: dict[str, Any] = {"StartAt": "Nowhere", "States": {"A": {"Type": "Pass", "End": True}}}
 
 

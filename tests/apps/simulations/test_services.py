@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.utils import timezone
 
 from apps.live.groups import execution_group
@@ -24,10 +25,12 @@ from apps.simulations.services import (
     simulation_stop,
 )
 from stepscope.engine import run_to_completion
+from stepscope.engine.clock import parse_iso
 from tests.apps.simulations.machines import (
     BROKEN,
     CALLBACK,
     LAMBDA,
+    TIMED,
     WAIT_SECONDS,
     WAITING,
     fresh,
@@ -250,6 +253,13 @@ def test_local_lambda_handlers_from_a_folder(django_capture_on_commit_callbacks,
         (WAITING, {"mock_config": {"StateMachines": {}}, "test_case": "X"}, "mock configuration"),
         (WAITING, {"execution_input": {"n": float("nan")}}, "not JSON"),
         (WAITING, {"execution_input": "x" * 300_000}, "256 KiB"),
+        (
+            WAITING,
+            {"durations": {"Call": {"0": "slow"}}},
+            r'task durations: /Call/0: must be a number of seconds \(0 or more\), not "slow"',
+        ),
+        (WAITING, {"durations": ["Call"]}, "task durations: /: durations must be a JSON object"),
+        (WAITING, {"durations": {"Call": float("inf")}}, "task durations are not JSON"),
     ],
 )
 def test_bad_starts_are_refused_clearly(definition, options, message):
@@ -257,3 +267,60 @@ def test_bad_starts_are_refused_clearly(definition, options, message):
     with pytest.raises(SimulationError, match=message):
         simulation_start(definition_version=version_of(definition), **arguments)
     assert not Simulation.objects.exists()
+
+
+# The engine counts a state's invocations for its durations under a key holding U+0000, which
+# PostgreSQL's jsonb refuses, so the snapshot of a run with durations cannot be saved there yet
+# (stepscope/engine/resolvers/durations.py, _COUNTER). Strict: remove this once it is fixed.
+NUL_KEY_IN_SNAPSHOT = pytest.mark.xfail(
+    "postgresql" in settings.DATABASES["default"]["ENGINE"],
+    reason="the engine's durations counter key holds U+0000, which jsonb refuses",
+    strict=True,
+)
+
+
+@pytest.fixture
+def greet_dir(tmp_path):
+    (tmp_path / "greet").mkdir()
+    (tmp_path / "greet" / "handler.py").write_text(
+        "def handler(event, context):\n    return {'hello': event['order']}\n"
+    )
+    return str(tmp_path)
+
+
+def _moments(simulation: Simulation, *types: str) -> list[datetime]:
+    events = stored_events(simulation)
+    return [parse_iso(event["timestamp"]) for event in events if event["type"] in types]
+
+
+@NUL_KEY_IN_SNAPSHOT
+def test_task_durations_take_their_time_on_the_virtual_clock(
+    django_capture_on_commit_callbacks, greet_dir
+):
+    simulation = start(
+        TIMED, django_capture_on_commit_callbacks, lambdas_dir=greet_dir, durations={"Greet": 0.5}
+    )
+    assert simulation.durations == {"Greet": 0.5}
+    assert simulation.execution.status == "SUCCEEDED"
+    started, succeeded = _moments(simulation, "TaskStarted", "TaskSucceeded")
+    assert succeeded - started >= timedelta(seconds=0.5)
+    assert succeeded - started < timedelta(seconds=1)
+
+
+@NUL_KEY_IN_SNAPSHOT
+def test_a_task_longer_than_its_timeout_times_out(django_capture_on_commit_callbacks, greet_dir):
+    simulation = start(
+        TIMED,
+        django_capture_on_commit_callbacks,
+        lambdas_dir=greet_dir,
+        durations={"Greet": {"0": 5}},
+    )
+    execution = simulation.execution
+    assert execution.status == "FAILED" and execution.error == "States.Timeout"
+    events = stored_events(simulation)
+    [timed_out] = [event for event in events if event["type"] == "TaskTimedOut"]
+    assert timed_out["taskTimedOutEventDetails"]["error"] == "States.Timeout"
+    assert events[-1]["type"] == "ExecutionFailed"
+    assert events[-1]["executionFailedEventDetails"]["error"] == "States.Timeout"
+    started, ended = _moments(simulation, "TaskStarted", "TaskTimedOut")
+    assert timedelta(seconds=1) <= ended - started < timedelta(seconds=2)

@@ -7,8 +7,10 @@ import json
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from apps.definitions.models import DefinitionVersion
 from apps.executions.models import Execution
@@ -185,6 +187,104 @@ def test_an_unknown_test_case_and_a_bad_mock_json_are_shown_on_their_fields(
     assert "at /StateMachines/mocked/TestCases: no test case &#x27;Sad&#x27;" in page
     page = signed_in.post(new_url(version), form_data(mock_config="{,}", test_case="Happy"))
     assert "The mock configuration is not valid JSON at line 1, column 2" in page.content.decode()
+
+
+DURATIONS: dict[str, Any] = {"CheckStock": 0.4, "PickLine": {"0": 0.5, "1-3": 1.2}}
+
+
+def test_the_form_explains_task_durations(signed_in: Client) -> None:
+    page = signed_in.get(new_url(version_of(WAITING))).content.decode()
+    assert "Task durations (JSON)" in page
+    assert "Tasks take that long on the virtual clock" in page
+    assert "Map iterations and Parallel branches overlap" in page
+    assert "longer than its TimeoutSeconds times out" in page
+    assert "{&quot;CheckStock&quot;: 0.4" in page  # the help text's example, escaped
+
+
+def test_task_durations_are_passed_on_and_offered_again(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    version = version_of(WAITING)
+    data = form_data(durations=json.dumps(DURATIONS, indent=2), name="timed")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(new_url(version), data)
+    assert response.status_code == 302
+    simulation = Simulation.objects.select_related("execution").get()
+    assert simulation.durations == DURATIONS
+    assert simulation.execution.status == "SUCCEEDED"
+    assert "simulated task durations" in panel(signed_in, simulation)
+    again = signed_in.get(new_url(version)).content.decode()
+    assert "&quot;PickLine&quot;: {\n    &quot;0&quot;: 0.5," in again
+
+
+def test_empty_task_durations_mean_none(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(new_url(version_of(WAITING)), form_data(durations="  \n"))
+    assert response.status_code == 302
+    assert Simulation.objects.get().durations is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            '{"Call": {"0": "slow"}}',
+            "Task durations, at /Call/0: must be a number of seconds (0 or more), "
+            "not &quot;slow&quot;",
+        ),
+        (
+            '{"Call": {"1-x": 2}}',
+            "Task durations, at /Call/1-x: the key must be an invocation number or range",
+        ),
+        ('{"Call": -1}', "Task durations, at /Call: must be a number of seconds (0 or more)"),
+        ("[1, 2]", "Task durations, at /: durations must be a JSON object of state names"),
+        (
+            '{\n  "Call": 1,\n}',
+            "The task durations table is not valid JSON at line 3, column 1: Expecting property",
+        ),
+        ('{"Call": NaN}', "NaN is not JSON"),
+        ('{"Call": 1, "x": "' + "y" * (1024 * 1024) + '"}', "larger than 1 MiB"),
+    ],
+)
+def test_bad_task_durations_are_refused_on_their_field_and_kept(
+    signed_in: Client, typed: str, message: str
+) -> None:
+    version = version_of(WAITING)
+    response = signed_in.post(new_url(version), form_data(durations=typed, name="kept"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page
+    errors = page.split('<label for="id_durations">', 1)[1].split('<textarea name="durations"')[0]
+    assert message in errors  # on the durations field
+    assert escape(typed) in page and 'value="kept"' in page
+    assert not Execution.objects.exists()
+
+
+def test_task_durations_can_be_uploaded(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    version = version_of(WAITING)
+    upload = SimpleUploadedFile("durations.json", json.dumps(DURATIONS).encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(new_url(version), form_data(durations_file=upload))
+    assert response.status_code == 302
+    assert Simulation.objects.get().durations == DURATIONS
+
+
+def test_a_bad_uploaded_table_is_shown_in_the_text_box_with_its_error(signed_in: Client) -> None:
+    version = version_of(WAITING)
+    typed = '{"Call": {"0": "<b>slow</b>"}}'
+    upload = SimpleUploadedFile("durations.json", typed.encode())
+    page = signed_in.post(new_url(version), form_data(durations_file=upload)).content.decode()
+    assert "Task durations, at /Call/0: must be a number of seconds" in page
+    assert escape(typed) in page and "<b>slow</b>" not in page
+    binary = SimpleUploadedFile("durations.json", b"\xff\xfe{}")
+    response = signed_in.post(new_url(version), form_data(durations_file=binary))
+    assert response.status_code == 400
+    assert "durations.json is not UTF-8 text (byte 0" in response.content.decode()
+    assert not Execution.objects.exists()
 
 
 @pytest.mark.parametrize(

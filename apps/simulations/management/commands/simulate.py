@@ -1,5 +1,6 @@
 """`python manage.py simulate DEFINITION --input FILE [--name NAME] [--pace instant|real|SCALE]
-[--mock-config FILE --test-case NAME] [--lambdas DIR]`: queue a simulation, print its page."""
+[--mock-config FILE --test-case NAME] [--lambdas DIR] [--durations FILE]`: queue a simulation,
+print its page."""
 
 from __future__ import annotations
 
@@ -64,6 +65,12 @@ class Command(BaseCommand):
         parser.add_argument("--test-case", metavar="NAME", help="the mock config's test case")
         parser.add_argument("--lambdas", metavar="DIR", help="local Lambda handlers, DIR/<fn>/")
         parser.add_argument(
+            "--durations",
+            metavar="FILE",
+            help='simulated task durations (JSON): {"State": seconds, '
+            '"Other": {"0": seconds, "1-3": seconds}}',
+        )
+        parser.add_argument(
             "--no-wait",
             action="store_true",
             help="without REDIS_URL, return at once instead of running due steps in this process",
@@ -74,6 +81,9 @@ class Command(BaseCommand):
         mock_config = None
         if options["mock_config"]:
             mock_config = _read_json(options["mock_config"], "mock configuration")
+        durations = None
+        if options["durations"]:
+            durations = _read_json(options["durations"], "durations table")
         version = _version(options["definition"])
         try:
             simulation = simulation_start(
@@ -84,6 +94,7 @@ class Command(BaseCommand):
                 mock_config=mock_config,
                 test_case=options["test_case"],
                 lambdas_dir=options["lambdas"],
+                durations=durations,
             )
         except SimulationError as error:
             raise CommandError(str(error)) from None

@@ -59,3 +59,27 @@ def test_bad_arguments_are_explained(tmp_path, input_file):
     with pytest.raises(CommandError, match="mock configuration"):
         run("waiting", "--input", str(input_file), "--test-case", "Happy")
     assert not Execution.objects.exists()
+
+
+def test_task_durations_from_a_file(tmp_path, input_file):
+    version_of(WAITING, name="waiting")
+    table = {"Prepare": 0.4, "Call": {"0": 0.5, "1-3": 1.2}}
+    durations = tmp_path / "durations.json"
+    durations.write_text(json.dumps(table))
+    run("waiting", "--input", str(input_file), "--durations", str(durations))
+    execution = Execution.objects.get()
+    assert execution.simulation.durations == table and execution.status == "SUCCEEDED"
+
+
+def test_a_bad_durations_table_is_explained(tmp_path, input_file):
+    version_of(WAITING, name="waiting")
+    durations = tmp_path / "durations.json"
+    durations.write_text(json.dumps({"Call": {"0": "slow"}}))
+    with pytest.raises(CommandError, match=r'/Call/0: must be a number .*, not "slow"'):
+        run("waiting", "--input", str(input_file), "--durations", str(durations))
+    durations.write_text('{"Call": Infinity}')
+    with pytest.raises(CommandError, match="task durations are not JSON"):
+        run("waiting", "--input", str(input_file), "--durations", str(durations))
+    with pytest.raises(CommandError, match="cannot read the durations table"):
+        run("waiting", "--input", str(input_file), "--durations", str(tmp_path / "none.json"))
+    assert not Execution.objects.exists()
