@@ -18,7 +18,7 @@ from apps.simulations.jsontext import JsonTextError, json_parse
 from apps.simulations.pace import INSTANT, REAL, PaceError, pace_parse
 from apps.simulations.resolvers import ResolverError, lambda_handlers
 from stepscope.engine.errors import PAYLOAD_LIMIT_BYTES
-from stepscope.engine.resolvers.durations import DurationsError, TaskDurations
+from stepscope.engine.resolvers.durations import DurationsError, TaskDurations, check_states
 from stepscope.engine.resolvers.mock_config import MockConfig, MockConfigError
 
 NAME_MAX_LENGTH = 80  # AWS's limit for an execution name
@@ -108,9 +108,12 @@ class SimulationStartForm(forms.Form):
         "<function>/handler.py (handler) or <function>/lambda_function.py (lambda_handler).",
     )
 
-    def __init__(self, *args: Any, state_machine: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, state_machine: str = "", definition: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.state_machine = state_machine
+        self.definition = definition  # the machine's definition: durations name its Tasks
 
     def clean_input(self) -> Any:
         text = self.cleaned_data.get("input") or ""
@@ -223,7 +226,9 @@ class SimulationStartForm(forms.Form):
             return
         try:
             table = json_parse(text)
-            TaskDurations.parse(table)
+            parsed = TaskDurations.parse(table)
+            if isinstance(self.definition, dict):
+                check_states(parsed, self.definition)
         except JsonTextError as error:
             self.add_error("durations", json_field_error("task durations table", error))
             return

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stepscope.engine.resolvers.durations import DurationsError, TaskDurations
+from stepscope.engine.resolvers.durations import DurationsError, TaskDurations, check_states
 from stepscope.engine.resolvers.lambdas import LambdaRegistry
 from stepscope.engine.resolvers.mock_config import MockConfig, MockConfigError
 
@@ -55,13 +55,17 @@ def mock_test_case(mock_config: Any, test_case: str, state_machine: str | None) 
         raise ResolverError(f"mock configuration: {problem}") from None
 
 
-def task_durations(durations: Any) -> TaskDurations | None:
-    """The parsed durations table (None: tasks end the moment they start); raises
-    ResolverError, its message starting with the JSON pointer of the problem."""
+def task_durations(durations: Any, definition: Any = None) -> TaskDurations | None:
+    """The parsed durations table (None: tasks end the moment they start), checked against the
+    definition's Task states when it is given; raises ResolverError, its message starting with
+    the JSON pointer of the problem."""
     if durations is None:
         return None
     try:
-        return TaskDurations.parse(durations)
+        table = TaskDurations.parse(durations)
+        if definition is not None:
+            check_states(table, definition)
+        return table
     except DurationsError as problem:
         raise ResolverError(f"task durations: {problem}") from None
 

@@ -29,7 +29,7 @@ from apps.executions.models import Execution
 from apps.simulations.models import Simulation
 from apps.simulations.pace import INSTANT, PaceError, pace_parse
 from apps.simulations.recording import simulation_record
-from apps.simulations.resolvers import ResolverError, simulation_resolvers
+from apps.simulations.resolvers import ResolverError, simulation_resolvers, task_durations
 from apps.simulations.scheduling import step_queue
 from apps.simulations.stepping import StepBatch, run_steps, step_now
 from stepscope.engine import StepResult, start
@@ -147,6 +147,7 @@ def simulation_start(
             state_machine=machine,
             durations=durations,
         )
+        task_durations(durations, definition)  # every state it names is one of the Tasks
     except (PaceError, ResolverError) as problem:
         raise SimulationError(str(problem)) from None
     key = uuid.uuid4()

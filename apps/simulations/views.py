@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from apps.definitions.selectors import version_get
+from apps.definitions.selectors import version_data, version_get
 from apps.simulations import selectors, services
 from apps.simulations.forms import (
     SimulationStartForm,
@@ -57,7 +57,10 @@ def simulation_new(
         defaults = selectors.simulation_start_defaults(definition_id=definition)
         context["form"] = SimulationStartForm(initial=defaults, state_machine=machine)
         return render(request, "simulations/new.html", context)
-    form = SimulationStartForm(request.POST, request.FILES, state_machine=machine)
+    definition_data = version_data(version=version) if version.result == version.Result.OK else None
+    form = SimulationStartForm(
+        request.POST, request.FILES, state_machine=machine, definition=definition_data
+    )
     context["form"] = form
     if form.is_valid():
         data = form.cleaned_data

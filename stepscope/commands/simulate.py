@@ -19,7 +19,7 @@ from stepscope.asl.loading import load_definition
 from stepscope.asl.validation import validate_data
 from stepscope.engine import run_to_completion
 from stepscope.engine.recorder import json_text
-from stepscope.engine.resolvers.durations import DurationsError, TaskDurations
+from stepscope.engine.resolvers.durations import DurationsError, TaskDurations, check_states
 from stepscope.engine.resolvers.lambdas import LambdaRegistry
 from stepscope.engine.resolvers.mock_config import MockConfig, MockConfigError
 from stepscope.engine.resolvers.object_store import LocalObjectStore
@@ -107,6 +107,12 @@ def simulate_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"{args.definition}: {diagnostic.code} at {where}: {diagnostic.message}", file=err
             )
         return 2
+    if "durations" in resolvers:
+        try:
+            check_states(resolvers["durations"], loaded.data)
+        except DurationsError as problem:
+            print(f"stepscope simulate: --durations {args.durations}: {problem}", file=err)
+            return 2
     completed = run_to_completion(loaded.data, value, resolvers=resolvers)
     print(completed.status, file=out)
     if completed.status == "SUCCEEDED":
@@ -199,6 +205,8 @@ def answer_request(request: Any) -> dict[str, Any]:
         return _rejected(request_id, rejection or "the definition must be a JSON object")
     try:
         resolvers = _request_resolvers(request)
+        if "durations" in resolvers:
+            check_states(resolvers["durations"], definition)
     except MockConfigError as problem:
         return {"id": request_id, "status": "FAILED", "note": f"mockConfig: {problem}"}
     except DurationsError as problem:

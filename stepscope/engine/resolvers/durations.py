@@ -21,10 +21,14 @@ from typing import Any
 from stepscope.engine.fibers import pause_until
 from stepscope.engine.resolvers.mock_config import MockConfigError, invocation_range
 
-__all__ = ["DurationsError", "TaskDurations", "elapse"]
+__all__ = ["DurationsError", "TaskDurations", "check_states", "elapse"]
 
-# The invocation counters are shared with mocked responses: durations count under their own key.
-_COUNTER = "\x00duration\x00"
+# The invocation counters are shared with mocked responses: durations count under their own key,
+# marked with U+0001, a control character no state name may hold (and, unlike U+0000, one that
+# PostgreSQL's jsonb stores, so a snapshot with it can be saved).
+_COUNTER = "\x01duration\x01"
+# No task outlasts an execution: a Standard execution runs for a year at most.
+LONGEST = 366 * 24 * 60 * 60
 
 
 class DurationsError(ValueError):
@@ -74,7 +78,37 @@ def _seconds(value: Any, where: str) -> float:
         raise DurationsError(
             f"{where}: must be a number of seconds (0 or more), not {json.dumps(value)}"
         )
+    if value > LONGEST:
+        raise DurationsError(
+            f"{where}: {json.dumps(value)} seconds is longer than an execution can run "
+            f"(a year, {LONGEST} seconds)"
+        )
     return float(value)
+
+
+def check_states(durations: TaskDurations, definition: Any) -> None:
+    """Every state the table names must be a Task of the definition (at any depth): a typo
+    would otherwise be ignored without a word."""
+    tasks: set[str] = set()
+    _collect_tasks(definition, tasks)
+    for name in durations.states:
+        if name not in tasks:
+            where = "/" + name.replace("~", "~0").replace("/", "~1")
+            raise DurationsError(f"{where}: the definition has no Task state named {name!r}")
+
+
+def _collect_tasks(machine: Any, tasks: set[str]) -> None:
+    states = machine.get("States") if isinstance(machine, dict) else None
+    if not isinstance(states, dict):
+        return
+    for name, state in states.items():
+        if not isinstance(state, dict):
+            continue
+        if state.get("Type") == "Task":
+            tasks.add(str(name))
+        for branch in state.get("Branches") or []:
+            _collect_tasks(branch, tasks)
+        _collect_tasks(state.get("ItemProcessor") or state.get("Iterator"), tasks)
 
 
 def elapse(current: Any) -> bool:

@@ -64,6 +64,23 @@ TIMED: dict[str, Any] = {
         }
     },
 }
+# Two tasks the engine runs locally (its SQS stand-in), for task durations.
+STOCK: dict[str, Any] = {
+    "StartAt": "CheckStock",
+    "States": {
+        name: {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage",
+            "Parameters": {
+                "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/stock",
+                "MessageBody.$": "$",
+            },
+            "ResultPath": None,
+            **following,
+        }
+        for name, following in (("CheckStock", {"Next": "PickLine"}), ("PickLine", {"End": True}))
+    },
+}
 BROKEN: dict[str, Any] = {"StartAt": "Nowhere", "States": {"A": {"Type": "Pass", "End": True}}}
 
 

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.conf import settings
 from django.utils import timezone
 
 from apps.live.groups import execution_group
@@ -269,16 +268,6 @@ def test_bad_starts_are_refused_clearly(definition, options, message):
     assert not Simulation.objects.exists()
 
 
-# The engine counts a state's invocations for its durations under a key holding U+0000, which
-# PostgreSQL's jsonb refuses, so the snapshot of a run with durations cannot be saved there yet
-# (stepscope/engine/resolvers/durations.py, _COUNTER). Strict: remove this once it is fixed.
-NUL_KEY_IN_SNAPSHOT = pytest.mark.xfail(
-    "postgresql" in settings.DATABASES["default"]["ENGINE"],
-    reason="the engine's durations counter key holds U+0000, which jsonb refuses",
-    strict=True,
-)
-
-
 @pytest.fixture
 def greet_dir(tmp_path):
     (tmp_path / "greet").mkdir()
@@ -293,7 +282,6 @@ def _moments(simulation: Simulation, *types: str) -> list[datetime]:
     return [parse_iso(event["timestamp"]) for event in events if event["type"] in types]
 
 
-@NUL_KEY_IN_SNAPSHOT
 def test_task_durations_take_their_time_on_the_virtual_clock(
     django_capture_on_commit_callbacks, greet_dir
 ):
@@ -307,7 +295,6 @@ def test_task_durations_take_their_time_on_the_virtual_clock(
     assert succeeded - started < timedelta(seconds=1)
 
 
-@NUL_KEY_IN_SNAPSHOT
 def test_a_task_longer_than_its_timeout_times_out(django_capture_on_commit_callbacks, greet_dir):
     simulation = start(
         TIMED,

@@ -16,7 +16,7 @@ from apps.definitions.models import DefinitionVersion
 from apps.executions.models import Execution
 from apps.simulations.models import Simulation
 from apps.simulations.services import simulation_start
-from tests.apps.simulations.machines import WAITING, fresh, version_of
+from tests.apps.simulations.machines import STOCK, WAITING, fresh, version_of
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +204,7 @@ def test_the_form_explains_task_durations(signed_in: Client) -> None:
 def test_task_durations_are_passed_on_and_offered_again(
     signed_in: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    version = version_of(WAITING)
+    version = version_of(STOCK)
     data = form_data(durations=json.dumps(DURATIONS, indent=2), name="timed")
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(new_url(version), data)
@@ -221,7 +221,7 @@ def test_empty_task_durations_mean_none(
     signed_in: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in.post(new_url(version_of(WAITING)), form_data(durations="  \n"))
+        response = signed_in.post(new_url(version_of(STOCK)), form_data(durations="  \n"))
     assert response.status_code == 302
     assert Simulation.objects.get().durations is None
 
@@ -245,13 +245,17 @@ def test_empty_task_durations_mean_none(
             "The task durations table is not valid JSON at line 3, column 1: Expecting property",
         ),
         ('{"Call": NaN}', "NaN is not JSON"),
+        (
+            '{"CheckStock": 1, "Cal": 2}',
+            "Task durations, at /Cal: the definition has no Task state named &#x27;Cal&#x27;",
+        ),
         ('{"Call": 1, "x": "' + "y" * (1024 * 1024) + '"}', "larger than 1 MiB"),
     ],
 )
 def test_bad_task_durations_are_refused_on_their_field_and_kept(
     signed_in: Client, typed: str, message: str
 ) -> None:
-    version = version_of(WAITING)
+    version = version_of(STOCK)
     response = signed_in.post(new_url(version), form_data(durations=typed, name="kept"))
     page = response.content.decode()
     assert response.status_code == 400
@@ -265,7 +269,7 @@ def test_bad_task_durations_are_refused_on_their_field_and_kept(
 def test_task_durations_can_be_uploaded(
     signed_in: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
-    version = version_of(WAITING)
+    version = version_of(STOCK)
     upload = SimpleUploadedFile("durations.json", json.dumps(DURATIONS).encode())
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(new_url(version), form_data(durations_file=upload))

@@ -254,6 +254,10 @@ def test_simulate_with_durations_times_out_a_slow_task(
     assert main([*args, "--durations", str(durations)]) == 2
     err = capsys.readouterr().err
     assert 'durations.json: /Call/0: must be a number of seconds (0 or more), not "slow"' in err
+    durations.write_text('{"Cal": 3}')
+    assert main([*args, "--durations", str(durations)]) == 2
+    err = capsys.readouterr().err
+    assert "durations.json: /Cal: the definition has no Task state named 'Cal'" in err
 
 
 def test_batch_takes_durations_and_explains_bad_ones() -> None:
@@ -288,4 +292,10 @@ def test_batch_takes_durations_and_explains_bad_ones() -> None:
     run_batch(io.StringIO(json.dumps(request) + "\n"), out)
     assert json.loads(out.getvalue())["note"] == (
         "durations: /Put: must be a number of seconds (0 or more), not -1"
+    )
+    request["durations"] = {"Get": 1}
+    out = io.StringIO()
+    run_batch(io.StringIO(json.dumps(request) + "\n"), out)
+    assert json.loads(out.getvalue())["note"] == (
+        "durations: /Get: the definition has no Task state named 'Get'"
     )

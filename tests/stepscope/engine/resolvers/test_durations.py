@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from stepscope.engine.resolvers.durations import DurationsError, TaskDurations
+from stepscope.engine.resolvers.durations import DurationsError, TaskDurations, check_states
 
 
 def test_one_number_covers_every_invocation() -> None:
@@ -37,3 +37,47 @@ def test_a_bad_table_says_what_and_where(data: Any, message: str) -> None:
     with pytest.raises(DurationsError) as raised:
         TaskDurations.parse(data)
     assert str(raised.value) == message
+
+
+def test_a_duration_longer_than_an_execution_can_run_is_refused() -> None:
+    with pytest.raises(DurationsError) as raised:
+        TaskDurations.parse({"A": {"0": 1e12}})
+    assert str(raised.value) == (
+        "/A/0: 1000000000000.0 seconds is longer than an execution can run "
+        "(a year, 31622400 seconds)"
+    )
+
+
+def test_the_table_may_only_name_task_states_of_the_definition() -> None:
+    definition = {
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "Branches": [
+                    {
+                        "StartAt": "M",
+                        "States": {
+                            "M": {
+                                "Type": "Map",
+                                "ItemProcessor": {
+                                    "StartAt": "Deep",
+                                    "States": {"Deep": {"Type": "Task", "Resource": "x"}},
+                                },
+                            }
+                        },
+                    }
+                ],
+                "Next": "Top",
+            },
+            "Top": {"Type": "Task", "Resource": "x", "Next": "Wait"},
+            "Wait": {"Type": "Wait", "Seconds": 1, "End": True},
+        },
+    }
+    check_states(TaskDurations.parse({"Deep": 1, "Top": {"0": 2}}), definition)
+    with pytest.raises(DurationsError) as raised:
+        check_states(TaskDurations.parse({"Top": 1, "Tpo": 1}), definition)
+    assert str(raised.value) == "/Tpo: the definition has no Task state named 'Tpo'"
+    with pytest.raises(DurationsError) as raised:
+        check_states(TaskDurations.parse({"Wait": 1}), definition)
+    assert str(raised.value) == "/Wait: the definition has no Task state named 'Wait'"

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from apps.definitions.models import Definition
 from apps.executions.models import Execution
-from tests.apps.simulations.machines import CALLBACK, WAITING, version_of
+from tests.apps.simulations.machines import CALLBACK, STOCK, WAITING, version_of
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the command's steps run on commit
 
@@ -62,11 +62,11 @@ def test_bad_arguments_are_explained(tmp_path, input_file):
 
 
 def test_task_durations_from_a_file(tmp_path, input_file):
-    version_of(WAITING, name="waiting")
-    table = {"Prepare": 0.4, "Call": {"0": 0.5, "1-3": 1.2}}
+    version_of(STOCK, name="stock")
+    table = {"CheckStock": 0.4, "PickLine": {"0": 0.5, "1-3": 1.2}}
     durations = tmp_path / "durations.json"
     durations.write_text(json.dumps(table))
-    run("waiting", "--input", str(input_file), "--durations", str(durations))
+    run("stock", "--input", str(input_file), "--durations", str(durations))
     execution = Execution.objects.get()
     assert execution.simulation.durations == table and execution.status == "SUCCEEDED"
 
@@ -79,6 +79,9 @@ def test_a_bad_durations_table_is_explained(tmp_path, input_file):
         run("waiting", "--input", str(input_file), "--durations", str(durations))
     durations.write_text('{"Call": Infinity}')
     with pytest.raises(CommandError, match="task durations are not JSON"):
+        run("waiting", "--input", str(input_file), "--durations", str(durations))
+    durations.write_text('{"Pause": 5}')
+    with pytest.raises(CommandError, match="/Pause: the definition has no Task state named"):
         run("waiting", "--input", str(input_file), "--durations", str(durations))
     with pytest.raises(CommandError, match="cannot read the durations table"):
         run("waiting", "--input", str(input_file), "--durations", str(tmp_path / "none.json"))
