@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from django.db import models
 
+from apps.json_fields import NulSafeJSONField
+
 
 class AwsSource(models.Model):
     name = models.CharField(max_length=200, unique=True)
     profile_name = models.CharField(max_length=200, blank=True)  # a profile in ~/.aws/config
     role_arn = models.CharField(max_length=2048, blank=True)  # assumed with sts:AssumeRole
-    regions = models.JSONField(default=list)  # ["us-east-1", ...]
+    regions = NulSafeJSONField(default=list)  # ["us-east-1", ...]
     endpoint_url = models.CharField(max_length=2048, blank=True)  # LocalStack or moto
     last_synced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -62,7 +64,7 @@ class AwsPullPage(models.Model):
 
     pull = models.ForeignKey(AwsPull, on_delete=models.CASCADE, related_name="saved_pages")
     number = models.PositiveIntegerField()
-    events = models.JSONField()  # the page's events, AWS field names, dates as ISO-8601 text
+    events = NulSafeJSONField()  # the page's events, AWS field names, dates as ISO-8601 text
 
     class Meta:
         ordering = ["pull", "number"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from apps.json_fields import NulSafeJSONField
+
 
 class Definition(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -35,7 +37,7 @@ class DefinitionVersion(models.Model):
     origin = models.CharField(max_length=16)  # definition | cloudformation | sam
     logical_id = models.CharField(max_length=255, blank=True)
     result = models.CharField(max_length=4, choices=Result.choices)
-    diagnostics = models.JSONField(default=list)
+    diagnostics = NulSafeJSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

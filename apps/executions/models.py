@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from apps.json_fields import NulSafeJSONField
+
 
 class Execution(models.Model):
     class Source(models.TextChoices):
@@ -35,9 +37,9 @@ class Execution(models.Model):
         related_name="executions",
     )
     reconstructed = models.BooleanField(default=False)
-    reconstructed_definition = models.JSONField(null=True, blank=True)
+    reconstructed_definition = NulSafeJSONField(null=True, blank=True)
     reconstructed_svg = models.TextField(blank=True)
-    description = models.JSONField(null=True, blank=True)  # describe-execution, as imported
+    description = NulSafeJSONField(null=True, blank=True)  # describe-execution, as imported
     definition_text = models.TextField(blank=True)  # the definition that came with the history
     status = models.CharField(max_length=16, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -50,7 +52,7 @@ class Execution(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    import_log = models.JSONField(default=list)  # one entry per import: what was added, skipped
+    import_log = NulSafeJSONField(default=list)  # one entry per import: what was added, skipped
     # A child workflow execution of a Distributed Map: the execution whose Map Run started it.
     parent_execution = models.ForeignKey(
         "self",
@@ -88,7 +90,7 @@ class HistoryEvent(models.Model):
     timestamp = models.DateTimeField(null=True, blank=True)
     state_name = models.CharField(max_length=200, blank=True)  # from the projection, for filters
     run_key = models.CharField(max_length=1024, blank=True)
-    data = models.JSONField()  # the whole event, AWS field names, payloads as JSON text
+    data = NulSafeJSONField()  # the whole event, AWS field names, payloads as JSON text
 
     class Meta:
         ordering = ["execution", "event_id"]

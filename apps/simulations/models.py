@@ -9,18 +9,20 @@ from __future__ import annotations
 
 from django.db import models
 
+from apps.json_fields import NulSafeJSONField
+
 
 class Simulation(models.Model):
     execution = models.OneToOneField(
         "executions.Execution", on_delete=models.CASCADE, related_name="simulation"
     )
-    snapshot = models.JSONField()  # stepscope.engine's snapshot, plain JSON
+    snapshot = NulSafeJSONField()  # stepscope.engine's snapshot, plain JSON
     # "instant" (virtual clock), "real", or a scale factor such as "60" (time runs 60x faster).
     pace = models.CharField(max_length=32, default="instant")
-    mock_config = models.JSONField(null=True, blank=True)  # a Step Functions Local mock config
+    mock_config = NulSafeJSONField(null=True, blank=True)  # a Step Functions Local mock config
     test_case = models.CharField(max_length=200, blank=True)
     # Simulated task durations: state name -> seconds, or {invocation or range: seconds}.
-    durations = models.JSONField(null=True, blank=True)
+    durations = NulSafeJSONField(null=True, blank=True)
     lambdas_dir = models.CharField(max_length=1024, blank=True)  # one folder per function
     # The moment (real time) the virtual clock started at: with a real or scaled pace the
     # virtual clock runs from the snapshot's StartTime at `pace` times the real one.
