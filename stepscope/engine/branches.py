@@ -26,19 +26,16 @@ def branch_of(processor: dict[str, Any]) -> Branch:
 
 
 def may_wait(states: dict[str, Any]) -> bool:
-    """Whether running these states can ever wait on the clock (a task, a Wait, or a Map or
-    Parallel state with one inside); states that cannot run straight through."""
+    """Whether running these states can ever wait on the clock: a task, a Wait, a retry's
+    back-off, a Map (it takes a moment to act on a failed iteration), or a Parallel state with
+    one of these inside. States that cannot wait run straight through."""
     for state in states.values():
         kind = state.get("Type") if isinstance(state, dict) else None
-        if kind in ("Task", "Wait"):
+        if kind in ("Task", "Wait", "Map") or (isinstance(state, dict) and state.get("Retry")):
             return True
         if kind == "Parallel":
             branches = state.get("Branches") or []
             if any(may_wait(branch.get("States") or {}) for branch in branches):
-                return True
-        if kind == "Map":
-            processor = state.get("ItemProcessor") or state.get("Iterator") or {}
-            if may_wait(processor.get("States") or {}):
                 return True
     return False
 

@@ -5,7 +5,18 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["VirtualClock", "format_iso", "parse_iso", "parse_strict_timestamp"]
+__all__ = [
+    "ExecutionDeadline",
+    "VirtualClock",
+    "format_iso",
+    "parse_iso",
+    "parse_strict_timestamp",
+]
+
+
+class ExecutionDeadline(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """A wait would outlast the execution's TimeoutSeconds: the clock stands at the deadline."""
+
 
 _TICK = timedelta(milliseconds=1)
 _STRICT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
@@ -48,10 +59,12 @@ _LAST_FORMATTED: tuple[datetime | None, str] = (None, "")
 
 
 class VirtualClock:
-    """A clock that only moves when told to: `advance_to` jumps, nothing sleeps."""
+    """A clock that only moves when told to: `advance_to` jumps, nothing sleeps. `deadline`:
+    when the execution times out (its TimeoutSeconds), if it does."""
 
-    def __init__(self, start: datetime) -> None:
+    def __init__(self, start: datetime, deadline: datetime | None = None) -> None:
         self.now = start
+        self.deadline = deadline
 
     def advance_to(self, moment: datetime) -> None:
         if moment > self.now:

@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 
 import greenlet
 
-from stepscope.engine.clock import VirtualClock
+from stepscope.engine.clock import ExecutionDeadline, VirtualClock
 
 __all__ = ["Finished", "FiberPool", "pause_until", "yield_turn"]
 
@@ -49,11 +49,20 @@ class Finished(Generic[Key]):
 
 def pause_until(clock: VirtualClock, moment: datetime) -> None:
     """Wait until `moment`: inside a fiber, let every fiber due earlier (or as early) go first;
-    elsewhere, just move the clock on."""
-    current = greenlet.getcurrent()
-    if isinstance(current, _Fiber):
-        current.parent.switch(moment)
+    elsewhere, just move the clock on. Past the execution's deadline, ExecutionDeadline (with
+    the clock at the deadline) ends the wait and whatever was running."""
+    if isinstance(greenlet.getcurrent(), _Fiber):
+        _switch_out(moment)
+    elif clock.deadline is not None and moment > clock.deadline:
+        clock.advance_to(clock.deadline)
+        raise ExecutionDeadline
     clock.advance_to(moment)
+
+
+def _switch_out(moment: datetime) -> None:
+    """Hand `moment` to the pool. No local holds the fiber while it is switched out, so a fiber
+    that is never resumed can be collected."""
+    greenlet.getcurrent().parent.switch(moment)
 
 
 def yield_turn(clock: VirtualClock) -> None:
@@ -92,6 +101,12 @@ class FiberPool(Generic[Key]):
             return [key for key, _ in self._direct]
         return [key for _, _, key, _ in sorted(self._queue)]
 
+    def next_due(self) -> datetime | None:
+        """When the next fiber is due, or None when there is none."""
+        if self._direct:
+            return self._clock.now
+        return self._queue[0][0] if self._queue else None
+
     def next_finished(self) -> Finished[Key]:
         """Run the due fibers until one of them ends. Its exception, if it raised one, is
         returned rather than raised; the other fibers stay where they are."""
@@ -106,23 +121,24 @@ class FiberPool(Generic[Key]):
             if finished is not None:
                 return finished
 
-    def run_until(self, moment: datetime) -> list[Finished[Key]]:
-        """Run every fiber due by `moment` until each ends or waits for later; the ones that
-        ended, in the order they ended."""
-        ended: list[Finished[Key]] = []
-        while self._direct:  # all due now
-            ended.append(self.next_finished())
+    def next_finished_by(self, moment: datetime) -> Finished[Key] | None:
+        """Like next_finished, but only running fibers due by `moment`: None once every fiber
+        left waits for later."""
+        if self._direct:  # all due now
+            return self.next_finished()
         while self._queue and self._queue[0][0] <= moment:
             finished = self._run_next()
             if finished is not None:
-                ended.append(finished)
-        return ended
+                return finished
+        return None
 
     def _run_next(self) -> Finished[Key] | None:
         """Resume the fiber due first until it waits again (None) or ends."""
+        # Wait for it (inside an enclosing fiber: let everything due as early elsewhere go first,
+        # so nested pools share one time order). The fiber stays queued meanwhile: if the wait
+        # is cut short (an enclosing fiber is abandoned), abandon() still finds and unwinds it.
+        pause_until(self._clock, self._queue[0][0])
         moment, _, key, fiber = heapq.heappop(self._queue)
-        if moment > self._clock.now:
-            pause_until(self._clock, moment)
         try:
             outcome = fiber.switch()
         except Exception as error:  # the fiber's own failure, handed to the caller

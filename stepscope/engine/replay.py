@@ -15,6 +15,7 @@ Local Lambda handlers in the replayed part run again.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from stepscope.engine.clock import format_iso, parse_iso
@@ -39,17 +40,26 @@ def entry_point(run: Run, frame: Frame) -> dict[str, Any]:
 
 
 def parked_in_branch(
-    run: Run, entry: dict[str, Any], waiting: dict[str, Any], replay: dict[str, Any] | None
+    run: Run,
+    entry: dict[str, Any],
+    waiting: dict[str, Any],
+    replay: dict[str, Any] | None,
+    wake: datetime | None = None,
 ) -> Suspend:
-    """Stop the top-level state: it waits for `waiting`'s callback (or its deadline)."""
+    """Stop the top-level state: it waits for `waiting`'s callback (or its deadline), or until
+    just after `wake`, when other iterations or branches go on without it."""
     answers = dict(replay["answers"]) if replay is not None else {}
+    # Events up to here are published; a replay that stopped earlier still published them all.
+    published = max(run.recorder.next_id, int(replay["published"]) if replay is not None else 0)
     resume = {
         "kind": "task",
         "waiting": waiting,
-        "replay": {"entry": entry, "answers": answers, "published": run.recorder.next_id},
+        "replay": {"entry": entry, "answers": answers, "published": published},
     }
-    deadline = waiting.get("deadline")
-    return Suspend(parse_iso(deadline) if deadline else None, resume)
+    moments = [parse_iso(waiting["deadline"])] if waiting.get("deadline") else []
+    if wake is not None:  # strictly after it: an answer then can never tie with what runs at it
+        moments.append(wake + timedelta(milliseconds=1))
+    return Suspend(min(moments) if moments else None, resume)
 
 
 def replay_position(

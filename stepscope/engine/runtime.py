@@ -165,6 +165,9 @@ class ParkedInBranch(Exception):  # noqa: N818 - a control-flow signal, not an e
     def __init__(self, waiting: dict[str, Any]) -> None:
         super().__init__(str(waiting.get("token")))
         self.waiting = waiting
+        # When other iterations or branches, stopped with it, would go on (their next moment
+        # on the clock): the state is taken up again then, even without an answer.
+        self.wake: datetime | None = None
 
 
 class StateFailure(Exception):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from stepscope.engine.clock import VirtualClock, format_iso, parse_iso
+from stepscope.engine.clock import ExecutionDeadline, VirtualClock, format_iso, parse_iso
 from stepscope.engine.execution import ExecutionContext, execution_object
 from stepscope.engine.recorder import Recorder, Thread, json_text
 from stepscope.engine.replay import entry_point, parked_in_branch, replay_position
@@ -82,9 +82,11 @@ def step(
     snapshot = {**snapshot, "position": _copy_position(snapshot["position"])}
     if snapshot["status"] != "RUNNING":
         return StepResult(snapshot, [], None)
-    clock = VirtualClock(parse_iso(snapshot["now"]))
+    deadline = _execution_deadline(snapshot)
+    clock = VirtualClock(parse_iso(snapshot["now"]), parse_iso(deadline) if deadline else None)
     if now is not None:
         clock.advance_to(parse_iso(now))
+    step_time = clock.now  # a replay rewinds the clock; the snapshot's time never goes back
     recorder = Recorder(snapshot["nextEventId"])
     run = Run(
         definition=snapshot["definition"],
@@ -100,8 +102,12 @@ def step(
     if _timed_out(snapshot, run, frame):
         wake_at = None
     else:
-        wake_at = _within_execution_timeout(snapshot, _advance(snapshot, run, frame))
-    snapshot["now"] = format_iso(clock.now)
+        try:
+            wake_at = _within_execution_timeout(snapshot, _advance(snapshot, run, frame))
+        except ExecutionDeadline:  # a task's duration or a branch's wait outlasted the execution
+            _timed_out(snapshot, run, frame)
+            wake_at = None
+    snapshot["now"] = format_iso(max(clock.now, step_time))
     snapshot["nextEventId"] = recorder.next_id
     snapshot["thread"] = {"source": frame.thread.source, "last": frame.thread.last}
     snapshot["rng"] = run.rng_state()
@@ -210,7 +216,7 @@ def enter_position(
     try:
         outcome = handler_for(current.state_type)(current)
     except ParkedInBranch as parked:
-        suspend = parked_in_branch(run, entry, parked.waiting, replay)
+        suspend = parked_in_branch(run, entry, parked.waiting, replay, parked.wake)
         if retry is not None:
             suspend.resume["replay"]["retry"] = retry
         return suspend

@@ -118,7 +118,11 @@ def elapse(current: Any) -> bool:
     if not isinstance(durations, TaskDurations) or current.name not in durations.states:
         return True
     seconds = durations.seconds(current.name, current.run.invocation(_COUNTER + current.name))
-    timeout = (current.timeouts or {}).get("timeoutInSeconds")
+    timeouts = current.timeouts or {}
+    limits = [timeouts.get("timeoutInSeconds")]
+    if getattr(current, "task_token", None) is not None:  # a callback: no heartbeat while it runs
+        limits.append(timeouts.get("heartbeatInSeconds"))
+    timeout = min((limit for limit in limits if limit is not None), default=None)
     clock = current.run.clock
     if timeout is not None and seconds > timeout:
         pause_until(clock, clock.now + timedelta(seconds=timeout))

@@ -100,6 +100,7 @@ def schedule_task(current: Any, parameters: Any, kind: dict[str, str]) -> None:
     current.event("TaskScheduled", "taskScheduledEventDetails", scheduled)
     yield_turn(current.run.clock)  # other iterations go on while the task is dispatched
     current.event("TaskStarted", "taskStartedEventDetails", dict(kind))
+    current.task_started = current.run.clock.now
 
 
 def invoke_service(current: Any, parameters: Any) -> Any:
@@ -117,6 +118,7 @@ def invoke_service(current: Any, parameters: Any) -> Any:
         elif s3_sdk.serves(kind, current.run.resolvers):
             result = s3_sdk.call(current, kind["resource"], parameters)
         else:
+            task_ran(current, kind)  # the call itself, before it waits for its callback
             raise Park(waiting_record(current, "task", kind))
         check_size(result, kind["resourceType"])
     except StatesError as error:
@@ -171,8 +173,8 @@ def invoke_activity(current: Any, event: Any) -> Any:
 
 def waiting_record(current: Any, kind: str, details: dict[str, str]) -> dict[str, Any]:
     """What a parked task waits with: its token, and when it times out (TimeoutSeconds from
-    now, HeartbeatSeconds from now and from each heartbeat)."""
-    now = current.run.clock.now
+    TaskStarted, HeartbeatSeconds from TaskStarted and from each heartbeat)."""
+    now = getattr(current, "task_started", None) or current.run.clock.now
     timeouts = current.timeouts or {}
     waiting: dict[str, Any] = {
         "kind": kind,

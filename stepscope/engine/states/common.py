@@ -51,6 +51,7 @@ class StateRun:
     retry_count: int | None = None
     timeouts: dict[str, Any] | None = None
     task_token: str | None = None
+    task_started: datetime | None = None  # this attempt's TaskStarted: its timeouts count from it
     resume: dict[str, Any] | None = None  # a top-level retry taken up again after its back-off
 
     @property

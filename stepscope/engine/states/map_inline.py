@@ -19,9 +19,10 @@ from typing import Any
 
 from stepscope.engine.errors import StatesError
 from stepscope.engine.fibers import FiberPool, pause_until
-from stepscope.engine.runtime import Branch, Frame, StateFailure
+from stepscope.engine.runtime import Branch, Frame, ParkedInBranch, StateFailure
 from stepscope.engine.states.common import StateRun
 from stepscope.engine.states.map_run import EXCEEDED, THRESHOLD_CAUSE
+from stepscope.engine.states.parking import Parked
 
 __all__ = ["run_inline"]
 
@@ -56,33 +57,45 @@ def run_inline(
         pool.spawn(index, lambda: _iterate(current, processor, frame, value, index))
 
     following = iter(range(len(items)))
-    for index in following:
-        start(index)
-        if len(frames) == limit:
-            break
-    failures = 0
-    while pool:
-        finished = pool.next_finished()
-        frame = frames.pop(finished.key)
-        current.frame.thread.source = frame.thread.source
-        current.frame.thread.last = frame.thread.last
-        if finished.error is None:
-            outputs[finished.key] = finished.value
-        elif isinstance(finished.error, StateFailure):
-            failures += 1
-            if failures > (tolerated or 0):
-                _notice(current, pool, frames, outputs)
-                _abort(current, finished.key, finished.error, frame, frames)
-                pool.abandon()
-                if tolerated is not None:
-                    raise StatesError(EXCEEDED, THRESHOLD_CAUSE) from None
-                raise finished.error.error from None
-        else:
-            pool.abandon()
-            raise finished.error
-        waiting = next(following, None)
-        if waiting is not None:
-            start(waiting)
+    try:  # however the Map ends, no fiber of it is left behind
+        for index in following:
+            start(index)
+            if len(frames) == limit:
+                break
+        failures = 0
+        parked: Parked | None = None
+        while pool:
+            finished = pool.next_finished() if parked is None else parked.next_finished(pool)
+            if finished is None:  # only the waiting callbacks and later work are left
+                break
+            frame = frames.pop(finished.key)
+            current.frame.thread.source = frame.thread.source
+            current.frame.thread.last = frame.thread.last
+            if finished.error is None:
+                outputs[finished.key] = finished.value
+            elif isinstance(finished.error, StateFailure):
+                failures += 1
+                if failures > (tolerated or 0):
+                    _notice(current, pool, frames, outputs)
+                    _abort(current, finished.key, finished.error, frame, frames)
+                    if tolerated is not None:
+                        raise StatesError(EXCEEDED, THRESHOLD_CAUSE) from None
+                    raise finished.error.error from None
+            elif isinstance(finished.error, ParkedInBranch):
+                frames[finished.key] = frame  # it is still running: it waits for its answer
+                if parked is None:
+                    parked = Parked(current.run, finished.error)
+                parked.add(finished.error)
+                continue
+            else:
+                raise finished.error
+            waiting = next(following, None)
+            if waiting is not None:
+                start(waiting)
+        if parked is not None:
+            raise parked.stop(pool)  # the whole state stops until the answer (or its wake)
+    finally:
+        pool.abandon()
     return outputs
 
 
@@ -109,13 +122,12 @@ def _notice(
     aborted, as AWS records it."""
     clock = current.run.clock
     noticed = clock.now + FAILURE_NOTICE
-    for finished in pool.run_until(noticed):
+    while (finished := pool.next_finished_by(noticed)) is not None:
         if finished.error is None:
             running.pop(finished.key)
             outputs[finished.key] = finished.value
-        elif not isinstance(finished.error, StateFailure):
-            pool.abandon()
-            raise finished.error
+        elif not isinstance(finished.error, (StateFailure, ParkedInBranch)):
+            raise finished.error  # a failed or waiting iteration is aborted with the rest
     pause_until(clock, noticed)
 
 

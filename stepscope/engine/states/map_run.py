@@ -112,19 +112,21 @@ def _run_children(
         pool.spawn(index, lambda: _run_child(current, processor, values[index], named))
 
     waiting = iter(range(len(values)))
-    for index in waiting:
-        start(index)
-        if index + 1 == limit:
-            break
-    while pool:
-        finished = pool.next_finished()
-        if finished.error is not None:
-            pool.abandon()
-            raise finished.error
-        children[finished.key] = finished.value
-        following = next(waiting, None)
-        if following is not None:
-            start(following)
+    try:  # however the Map Run ends, no fiber of it is left behind
+        for index in waiting:
+            start(index)
+            if index + 1 == limit:
+                break
+        while pool:
+            finished = pool.next_finished()
+            if finished.error is not None:
+                raise finished.error
+            children[finished.key] = finished.value
+            following = next(waiting, None)
+            if following is not None:
+                start(following)
+    finally:
+        pool.abandon()
     return [child for child in children if child is not None]
 
 

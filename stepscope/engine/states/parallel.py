@@ -15,8 +15,9 @@ from stepscope.engine.dataflow.scope import DeferredScope
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import StatesError
 from stepscope.engine.fibers import FiberPool
-from stepscope.engine.runtime import Frame, Outcome, StateFailure
+from stepscope.engine.runtime import Frame, Outcome, ParkedInBranch, StateFailure
 from stepscope.engine.states.common import StateRun, with_retry_and_catch
+from stepscope.engine.states.parking import Parked
 
 __all__ = ["execute"]
 
@@ -47,19 +48,33 @@ def _run_branches(current: StateRun) -> Any:
 
     for index, branch in enumerate(branches):
         pool.spawn(index, runner(frames[index], branch))
-    while pool:
-        finished = pool.next_finished()
-        frame = frames[finished.key]
-        if finished.error is None:
-            outputs[finished.key] = finished.value
-            current.frame.thread.join(frame.thread)
-            continue
-        running = sorted(pool.keys())
+    parked: Parked | None = None
+    waiting: list[int] = []  # branches whose callback waits: still running
+    try:  # however the state ends, no fiber of it is left behind
+        while pool:
+            finished = pool.next_finished() if parked is None else parked.next_finished(pool)
+            if finished is None:  # only the waiting callbacks and later work are left
+                break
+            frame = frames[finished.key]
+            if finished.error is None:
+                outputs[finished.key] = finished.value
+                current.frame.thread.join(frame.thread)
+                continue
+            if isinstance(finished.error, ParkedInBranch):
+                waiting.append(finished.key)
+                if parked is None:
+                    parked = Parked(current.run, finished.error)
+                parked.add(finished.error)
+                continue
+            if not isinstance(finished.error, StateFailure):
+                raise finished.error
+            running = [frames[index] for index in sorted([*pool.keys(), *waiting])]
+            _abort(current, finished.error, frame, running)
+            raise finished.error.error from None
+        if parked is not None:
+            raise parked.stop(pool)  # the whole state stops until the answer (or its wake)
+    finally:
         pool.abandon()
-        if not isinstance(finished.error, StateFailure):
-            raise finished.error
-        _abort(current, finished.error, frame, [frames[index] for index in running])
-        raise finished.error.error from None
     current.frame.thread.source = current.frame.thread.last
     current.event("ParallelStateSucceeded", becomes_source=False)
     if "ResultSelector" in current.state and not current.jsonata:

@@ -63,7 +63,7 @@ def test_a_fibers_exception_is_handed_back_and_the_others_carry_on() -> None:
     assert not pool
 
 
-def test_run_until_stops_at_the_moment_and_abandon_unwinds_the_rest() -> None:
+def test_next_finished_by_stops_at_the_moment_and_abandon_unwinds_the_rest() -> None:
     clock = VirtualClock(T0)
     pool: FiberPool[str] = FiberPool(clock)
     unwound: list[str] = []
@@ -77,8 +77,9 @@ def test_run_until_stops_at_the_moment_and_abandon_unwinds_the_rest() -> None:
 
     pool.spawn("early", lambda: sleeper("early", 1))
     pool.spawn("late", lambda: sleeper("late", 9))
-    ended = pool.run_until(at(5))
-    assert [f.key for f in ended] == ["early"]
+    first = pool.next_finished_by(at(5))
+    assert first is not None and first.key == "early"
+    assert pool.next_finished_by(at(5)) is None
     assert pool.keys() == ["late"]
     pool.abandon()
     assert not pool and unwound == ["early", "late"]
@@ -121,15 +122,13 @@ def test_direct_work_runs_in_spawn_order_in_the_callers_stack() -> None:
     first = pool.next_finished()
     assert (first.key, first.value) == ("a", "A")
     assert pool.keys() == ["b", "c"]
-    ended = pool.run_until(T0)
-    assert [(f.key, type(f.error).__name__ if f.error else f.value) for f in ended] == [
-        ("b", "ValueError"),
-        ("c", "C"),
-    ]
-    assert not pool
+    second, third = pool.next_finished_by(T0), pool.next_finished_by(T0)
+    assert second is not None and second.key == "b" and isinstance(second.error, ValueError)
+    assert third is not None and (third.key, third.value) == ("c", "C")
+    assert not pool and pool.next_finished_by(T0) is None
 
 
-def test_may_wait_looks_inside_nested_map_and_parallel_states() -> None:
+def test_may_wait_looks_inside_parallel_states_and_counts_maps_and_retries() -> None:
     from stepscope.engine.branches import may_wait
 
     passes = {"A": {"Type": "Pass"}, "B": {"Type": "Choice"}}
@@ -142,4 +141,7 @@ def test_may_wait_looks_inside_nested_map_and_parallel_states() -> None:
         {"P": {"Type": "Parallel", "Branches": [{"States": passes}, {"States": waits}]}}
     )
     assert may_wait({"M": {"Type": "Map", "ItemProcessor": {"States": waits}}})
-    assert not may_wait({"M": {"Type": "Map", "Iterator": {"States": passes}}})
+    # A Map waits a moment before it acts on a failed iteration; a retry waits its back-off.
+    assert may_wait({"M": {"Type": "Map", "Iterator": {"States": passes}}})
+    retried = {"Type": "Parallel", "Branches": [{"States": passes}], "Retry": [{}]}
+    assert may_wait({"P": retried})
