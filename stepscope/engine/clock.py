@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 __all__ = [
     "ExecutionDeadline",
@@ -65,6 +66,10 @@ class VirtualClock:
     def __init__(self, start: datetime, deadline: datetime | None = None) -> None:
         self.now = start
         self.deadline = deadline
+        # Once a callback waits inside a branch (`waiting`, the first one), nothing due after
+        # `horizon` may run in this step (stepscope.engine.fibers, horizon_reached).
+        self.horizon: datetime | None = None
+        self.waiting: Any = None
 
     def advance_to(self, moment: datetime) -> None:
         if moment > self.now:

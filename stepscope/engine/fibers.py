@@ -24,7 +24,7 @@ import greenlet
 
 from stepscope.engine.clock import ExecutionDeadline, VirtualClock
 
-__all__ = ["Finished", "FiberPool", "pause_until", "yield_turn"]
+__all__ = ["Finished", "FiberPool", "horizon_reached", "pause_until", "yield_turn"]
 
 Key = TypeVar("Key")
 
@@ -53,10 +53,21 @@ def pause_until(clock: VirtualClock, moment: datetime) -> None:
     the clock at the deadline) ends the wait and whatever was running."""
     if isinstance(greenlet.getcurrent(), _Fiber):
         _switch_out(moment)
+    elif clock.horizon is not None and moment > clock.horizon:
+        raise horizon_reached(clock, moment)
     elif clock.deadline is not None and moment > clock.deadline:
         clock.advance_to(clock.deadline)
         raise ExecutionDeadline
     clock.advance_to(moment)
+
+
+def horizon_reached(clock: VirtualClock, moment: datetime) -> Any:
+    """A callback waits in a branch, and this work is due after what the step may still do:
+    the state stops with that callback, to be taken up again (`wake`) at `moment` at the
+    latest. What to raise (the first callback that waits, a ParkedInBranch)."""
+    waiting = clock.waiting
+    waiting.wake = moment if waiting.wake is None else min(waiting.wake, moment)
+    return waiting
 
 
 def _switch_out(moment: datetime) -> None:
@@ -137,7 +148,10 @@ class FiberPool(Generic[Key]):
         # Wait for it (inside an enclosing fiber: let everything due as early elsewhere go first,
         # so nested pools share one time order). The fiber stays queued meanwhile: if the wait
         # is cut short (an enclosing fiber is abandoned), abandon() still finds and unwinds it.
-        pause_until(self._clock, self._queue[0][0])
+        due = self._queue[0][0]
+        if self._clock.horizon is not None and due > self._clock.horizon:
+            raise horizon_reached(self._clock, due)
+        pause_until(self._clock, due)
         moment, _, key, fiber = heapq.heappop(self._queue)
         try:
             outcome = fiber.switch()

@@ -270,7 +270,7 @@ def _settled_in_branch(current: StateRun, park: Park) -> Callable[[int], Any]:
     elif deadline is not None and run.step_now is not None and run.step_now >= deadline:
         pause_until(run.clock, deadline)
     else:
-        raise ParkedInBranch(park.waiting)
+        raise _waits(run, ParkedInBranch(park.waiting))
     finish = park.finish
     assert finish is not None, "only a Task parks"
 
@@ -278,6 +278,19 @@ def _settled_in_branch(current: StateRun, park: Park) -> Callable[[int], Any]:
         return finish(waiting)
 
     return settled
+
+
+def _waits(run: Run, parked: ParkedInBranch) -> ParkedInBranch:
+    """A callback in a branch waits for an answer that has not come. The first one stops the
+    top-level state; until it stops, the other branches do only what is due before any answer
+    can arrive (the step's time, or this moment if later): nothing they publish can then be
+    contradicted when the state is replayed with the answer."""
+    clock = run.clock
+    if clock.waiting is None:
+        clock.waiting = parked
+        latest = clock.now if run.step_now is None else max(clock.now, run.step_now)
+        clock.horizon = latest - timedelta(microseconds=1)
+    return parked
 
 
 def _next_retry(current: StateRun, error: StatesError, counts: dict[str, int]) -> float | None:

@@ -22,7 +22,6 @@ from stepscope.engine.fibers import FiberPool, pause_until
 from stepscope.engine.runtime import Branch, Frame, ParkedInBranch, StateFailure
 from stepscope.engine.states.common import StateRun
 from stepscope.engine.states.map_run import EXCEEDED, THRESHOLD_CAUSE
-from stepscope.engine.states.parking import Parked
 
 __all__ = ["run_inline"]
 
@@ -63,11 +62,10 @@ def run_inline(
             if len(frames) == limit:
                 break
         failures = 0
-        parked: Parked | None = None
+        waits = False
         while pool:
-            finished = pool.next_finished() if parked is None else parked.next_finished(pool)
-            if finished is None:  # only the waiting callbacks and later work are left
-                break
+            # Once a callback waits, this raises it when only work due later is left.
+            finished = pool.next_finished()
             frame = frames.pop(finished.key)
             current.frame.thread.source = frame.thread.source
             current.frame.thread.last = frame.thread.last
@@ -83,17 +81,15 @@ def run_inline(
                     raise finished.error.error from None
             elif isinstance(finished.error, ParkedInBranch):
                 frames[finished.key] = frame  # it is still running: it waits for its answer
-                if parked is None:
-                    parked = Parked(current.run, finished.error)
-                parked.add(finished.error)
+                waits = True
                 continue
             else:
                 raise finished.error
             waiting = next(following, None)
             if waiting is not None:
                 start(waiting)
-        if parked is not None:
-            raise parked.stop(pool)  # the whole state stops until the answer (or its wake)
+        if waits:  # the whole state stops until the answer comes (or its wake)
+            raise current.run.clock.waiting
     finally:
         pool.abandon()
     return outputs

@@ -17,7 +17,6 @@ from stepscope.engine.errors import StatesError
 from stepscope.engine.fibers import FiberPool
 from stepscope.engine.runtime import Frame, Outcome, ParkedInBranch, StateFailure
 from stepscope.engine.states.common import StateRun, with_retry_and_catch
-from stepscope.engine.states.parking import Parked
 
 __all__ = ["execute"]
 
@@ -48,13 +47,11 @@ def _run_branches(current: StateRun) -> Any:
 
     for index, branch in enumerate(branches):
         pool.spawn(index, runner(frames[index], branch))
-    parked: Parked | None = None
     waiting: list[int] = []  # branches whose callback waits: still running
     try:  # however the state ends, no fiber of it is left behind
         while pool:
-            finished = pool.next_finished() if parked is None else parked.next_finished(pool)
-            if finished is None:  # only the waiting callbacks and later work are left
-                break
+            # Once a callback waits, this raises it when only work due later is left.
+            finished = pool.next_finished()
             frame = frames[finished.key]
             if finished.error is None:
                 outputs[finished.key] = finished.value
@@ -62,17 +59,14 @@ def _run_branches(current: StateRun) -> Any:
                 continue
             if isinstance(finished.error, ParkedInBranch):
                 waiting.append(finished.key)
-                if parked is None:
-                    parked = Parked(current.run, finished.error)
-                parked.add(finished.error)
                 continue
             if not isinstance(finished.error, StateFailure):
                 raise finished.error
             running = [frames[index] for index in sorted([*pool.keys(), *waiting])]
             _abort(current, finished.error, frame, running)
             raise finished.error.error from None
-        if parked is not None:
-            raise parked.stop(pool)  # the whole state stops until the answer (or its wake)
+        if waiting:  # the whole state stops until the answer comes (or its wake)
+            raise current.run.clock.waiting
     finally:
         pool.abandon()
     current.frame.thread.source = current.frame.thread.last
