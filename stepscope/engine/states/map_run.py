@@ -149,8 +149,9 @@ def _run_child(current: StateRun, processor: Branch, value: Any, named: bool) ->
 
 
 def _child_run(parent: Run) -> Run:
-    """A child execution: same clock, randomness and resolvers; its own (unrecorded) history."""
-    return Run(
+    """A child execution: same clock, randomness and resolvers, and (when the state is replayed)
+    the callbacks' answers; its own (unrecorded) history."""
+    child = Run(
         definition=parent.definition,
         execution=parent.execution,
         clock=parent.clock,
@@ -158,3 +159,5 @@ def _child_run(parent: Run) -> Run:
         rng=parent.rng,
         resolvers=parent.resolvers,
     )
+    child.answers, child.step_now = parent.answers, parent.step_now
+    return child

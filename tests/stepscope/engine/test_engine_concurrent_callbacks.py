@@ -220,3 +220,29 @@ def test_a_map_of_waits_longer_than_the_execution_times_out() -> None:
     completed = run_to_completion(definition, [1, 2, 3])
     assert completed.status == "TIMED_OUT"
     assert completed.events[-1]["timestamp"].startswith("2025-01-01T12:00:30")
+
+
+def test_a_callback_inside_a_map_runs_child_execution_is_answered() -> None:
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "Ask",
+        "States": {"Ask": ask(End=True)},
+    }
+    definition = {
+        "StartAt": "M",
+        "States": {"M": {"Type": "Map", "ItemProcessor": processor, "End": True}},
+    }
+    run = Published(definition, ["a", "b"])
+    answered = []
+    for _ in range(10):
+        token = run.until_parked()
+        assert token not in answered
+        answered.append(token)
+        run.snapshot = send_task_success(run.snapshot, token, f'"{len(answered)}"')
+        run.step(run.wake)
+        if run.snapshot["status"] != "RUNNING":
+            break
+    assert run.snapshot["status"] == "SUCCEEDED"
+    assert run.snapshot["output"] == ["1", "2"]
+    assert len(answered) == 2
+    assert run.ids() == list(range(1, len(run.events) + 1))
