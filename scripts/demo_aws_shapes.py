@@ -145,27 +145,11 @@ def lambda_cause(
 # ------------------------------------------------------------------------ task events in a history
 
 
-def service_task(
-    writer: HistoryWriter,
-    *,
-    resource_type: str,
-    resource: str,
-    parameters: object,
-    timeout: int | None = None,
-    heartbeat: int | None = None,
-    previous: int | None = None,
-) -> int:
-    """TaskScheduled then TaskStarted for an optimised integration; returns TaskStarted's id."""
+def service_task(writer: HistoryWriter, *, resource_type: str, resource: str, **fields: Any) -> int:
+    """TaskScheduled then TaskStarted for an optimised integration (`fields`: task_scheduled's
+    parameters, timeout, heartbeat, previous); returns TaskStarted's id."""
     writer.advance(0.021)
-    scheduled = task_scheduled(
-        writer,
-        resource_type=resource_type,
-        resource=resource,
-        parameters=parameters,
-        timeout=timeout,
-        heartbeat=heartbeat,
-        previous=previous,
-    )
+    scheduled = task_scheduled(writer, resource_type=resource_type, resource=resource, **fields)
     writer.advance(0.046)
     return task_started(writer, resource_type, resource, scheduled)
 
