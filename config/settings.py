@@ -144,6 +144,13 @@ AWS_CONCURRENCY = env_int("STEPSCOPE_AWS_CONCURRENCY", 4, minimum=1)
 AWS_FOLLOW_SECONDS = env_int("STEPSCOPE_AWS_FOLLOW_SECONDS", 2, minimum=1)
 AWS_FOLLOW_MAX_SECONDS = env_int("STEPSCOPE_AWS_FOLLOW_MAX_SECONDS", 60, minimum=1)
 AWS_FOLLOW_VIEW_SECONDS = env_int("STEPSCOPE_AWS_FOLLOW_VIEW_SECONDS", 900, minimum=1)
+# The folders whose Lambda handlers the New execution page may run (they run as this server's
+# user, so only folders the operator trusts): comma-separated absolute paths. The command line
+# (`manage.py simulate --lambdas`) is the operator's own and is not limited.
+DEMO_LAMBDAS = BASE_DIR / "fixtures" / "simulations" / "lambdas"
+SIMULATION_LAMBDA_ROOTS = [
+    Path(root) for root in env_list("STEPSCOPE_LAMBDA_ROOTS", [str(DEMO_LAMBDAS)])
+]
 # How often a websocket viewer of a running execution also checks the database (0: never).
 STEPSCOPE_LIVE_POLL_SECONDS = env_int("STEPSCOPE_LIVE_POLL_SECONDS", 2, minimum=0)
 CELERY_BEAT_SCHEDULE = {

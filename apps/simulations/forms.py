@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from apps.simulations.jsontext import JsonTextError, json_parse
 from apps.simulations.pace import INSTANT, REAL, PaceError, pace_parse
@@ -114,6 +115,8 @@ class SimulationStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.state_machine = state_machine
         self.definition = definition  # the machine's definition: durations name its Tasks
+        roots = ", ".join(str(root) for root in settings.SIMULATION_LAMBDA_ROOTS) or "none"
+        self.fields["lambdas_dir"].help_text += f" Allowed on this server: {roots}."
 
     def clean_input(self) -> Any:
         text = self.cleaned_data.get("input") or ""
@@ -143,6 +146,14 @@ class SimulationStartForm(forms.Form):
         if not Path(folder).is_absolute():
             raise forms.ValidationError(
                 f"Give the folder's full path on the server (this one is relative: {folder})."
+            )
+        roots = [root.resolve() for root in settings.SIMULATION_LAMBDA_ROOTS]
+        resolved = Path(folder).resolve()
+        if not any(resolved.is_relative_to(root) for root in roots):
+            allowed = ", ".join(str(root) for root in roots) or "none"
+            raise forms.ValidationError(
+                f"This server runs Lambda handlers only from the folders its operator allows "
+                f"(STEPSCOPE_LAMBDA_ROOTS: {allowed}); {folder} is not inside them."
             )
         try:
             lambda_handlers(folder)

@@ -4,9 +4,11 @@ stop actions (form posts from the page and the JSON endpoints for scripts)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -297,7 +299,8 @@ def test_a_bad_uploaded_table_is_shown_in_the_text_box_with_its_error(signed_in:
         ({"pace_mode": "scaled", "scale": "fast"}, "Give the scale as a number above 0"),
         ({"pace_mode": "warp"}, "Select a valid choice"),
         ({"lambdas_dir": "relative/dir"}, "Give the folder&#x27;s full path on the server"),
-        ({"lambdas_dir": "/nowhere/at/all"}, "folder /nowhere/at/all does not exist"),
+        ({"lambdas_dir": "/nowhere/at/all"}, "/nowhere/at/all is not inside them"),
+        ({"lambdas_dir": "/etc"}, "only from the folders its operator allows"),
         ({"name": "has space"}, "An execution name cannot hold"),
         ({"input": "[" * 5000 + "]" * 5000}, "nest deeper than 200 levels"),
         ({"input": "NaN"}, "NaN is not JSON"),
@@ -311,6 +314,39 @@ def test_other_bad_fields_are_refused_clearly(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Execution.objects.exists()
+
+
+def test_lambda_folders_are_limited_to_the_allowed_roots(
+    signed_in: Client, settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    allowed, elsewhere = tmp_path / "allowed", tmp_path / "elsewhere"
+    for root in (allowed, elsewhere):
+        (root / "greet").mkdir(parents=True)
+        (root / "greet" / "handler.py").write_text("def handler(event, context):\n    return 1\n")
+    (allowed / "escape").symlink_to(elsewhere)
+    settings.SIMULATION_LAMBDA_ROOTS = [allowed]
+    version = version_of(WAITING)
+    for outside in (elsewhere, allowed / "escape", allowed / ".." / "elsewhere"):
+        response = signed_in.post(new_url(version), form_data(lambdas_dir=str(outside)))
+        assert response.status_code == 400
+        assert f"{outside} is not inside them" in response.content.decode()
+    assert not Execution.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(new_url(version), form_data(lambdas_dir=str(allowed)))
+    assert response.status_code == 302
+    assert Simulation.objects.get().lambdas_dir == str(allowed)
+
+
+def test_the_demo_handlers_are_allowed_by_default(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    demo = django_settings.DEMO_LAMBDAS
+    assert demo in django_settings.SIMULATION_LAMBDA_ROOTS
+    page = signed_in.get(new_url(version_of(WAITING))).content.decode()
+    assert f"Allowed on this server: {demo}." in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(new_url(version_of(WAITING)), form_data(lambdas_dir=str(demo)))
+    assert response.status_code == 302
 
 
 def test_an_invalid_definition_is_refused_in_the_form(signed_in: Client) -> None:
