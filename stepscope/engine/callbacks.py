@@ -16,6 +16,7 @@ from typing import Any
 from stepscope.engine.clock import format_iso, parse_iso
 from stepscope.engine.errors import PAYLOAD_LIMIT_BYTES
 from stepscope.engine.recorder import Recorder, Thread
+from stepscope.engine.replay import resume_deadline
 from stepscope.engine.resolvers.service_task import earliest_deadline
 from stepscope.engine.stepper import Snapshot, StepResult
 
@@ -27,6 +28,7 @@ __all__ = [
     "send_task_success",
     "stop_execution",
     "waiting_task",
+    "waiting_tasks",
 ]
 
 MAX_ERROR_LENGTH = 256
@@ -43,15 +45,28 @@ class CallbackError(ValueError):
 
 
 def waiting_task(snapshot: Snapshot) -> dict[str, Any] | None:
-    """The parked task, if any: {kind, token, state, details, deadline, ...} (plain JSON)."""
+    """The parked task, if any: {kind, token, state, details, deadline, ...} (plain JSON).
+    Inside concurrent iterations or branches several may wait: this is the first one reached
+    (waiting_tasks has them all)."""
+    tasks = waiting_tasks(snapshot)
+    return tasks[0] if tasks else None
+
+
+def waiting_tasks(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """Every task that waits for a callback, the first one reached first (answered ones too,
+    until the next step takes their answer)."""
+    resume = _task_resume(snapshot)
+    if resume is None or not isinstance(resume.get("waiting"), dict):
+        return []
+    return [resume["waiting"], *resume.get("others", [])]
+
+
+def _task_resume(snapshot: Snapshot) -> dict[str, Any] | None:
     if snapshot.get("status") != "RUNNING":
         return None
     suspended = (snapshot.get("position") or {}).get("suspended") or {}
     resume = suspended.get("resume") or {}
-    if resume.get("kind") != "task":
-        return None
-    waiting = resume.get("waiting")
-    return waiting if isinstance(waiting, dict) else None
+    return resume if resume.get("kind") == "task" else None
 
 
 def send_task_success(snapshot: Snapshot, token: str, output: Any) -> Snapshot:
@@ -83,7 +98,14 @@ def send_task_heartbeat(snapshot: Snapshot, token: str, *, now: str | None = Non
         moment = parse_iso(now or updated["now"])
         waiting["heartbeatAt"] = format_iso(moment + timedelta(seconds=int(seconds)))
         waiting["deadline"] = earliest_deadline(waiting)
-        updated["position"]["suspended"]["deadline"] = waiting["deadline"]
+        suspended = updated["position"]["suspended"]
+        resume = suspended["resume"]
+        if "replay" in resume:  # inside a branch: the replay must see it too
+            resume["replay"].setdefault("heartbeats", {})[token] = waiting["heartbeatAt"]
+            deadline = resume_deadline(resume)
+            suspended["deadline"] = None if deadline is None else format_iso(deadline)
+        else:
+            suspended["deadline"] = waiting["deadline"]
     return updated
 
 
@@ -92,15 +114,17 @@ def get_activity_task(
 ) -> tuple[Snapshot, dict[str, Any] | None]:
     """GetActivityTask: hands the parked activity's token and input to a worker (recorded as
     ActivityStarted at the next step); None when no task of that activity waits."""
-    waiting = waiting_task(snapshot)
-    if (
-        waiting is None
-        or waiting.get("kind") != "activity"
-        or waiting["details"].get("resource") != activity_arn
-        or waiting.get("worker") is not None
-    ):
+    free = [
+        waiting
+        for waiting in waiting_tasks(snapshot)
+        if waiting.get("kind") == "activity"
+        and waiting["details"].get("resource") == activity_arn
+        and waiting.get("worker") is None
+        and "answer" not in waiting
+    ]
+    if not free:
         return snapshot, None
-    updated, claimed = _claim(snapshot, str(waiting["token"]))
+    updated, claimed = _claim(snapshot, str(free[0]["token"]))
     claimed["worker"] = {"workerName": worker_name} if worker_name else {}
     return updated, {"taskToken": claimed["token"], "input": json.dumps(claimed.get("input"))}
 
@@ -147,15 +171,16 @@ def _answer(snapshot: Snapshot, token: str, answer: dict[str, Any]) -> Snapshot:
 def _claim(snapshot: Snapshot, token: str) -> tuple[Snapshot, dict[str, Any]]:
     if not isinstance(token, str) or not token:
         raise CallbackError("InvalidToken", "the task token is empty")
-    waiting = waiting_task(snapshot)
-    if waiting is None or waiting.get("token") != token:
+    tokens = [waiting.get("token") for waiting in waiting_tasks(snapshot)]
+    if token not in tokens:
         raise CallbackError(
             "TaskDoesNotExist", "no task of this execution is waiting for that token"
         )
+    updated = copy.deepcopy(snapshot)
+    waiting = waiting_tasks(updated)[tokens.index(token)]
     if "answer" in waiting:
         raise CallbackError("TaskDoesNotExist", "that task has already been answered")
-    updated = copy.deepcopy(snapshot)
-    return updated, updated["position"]["suspended"]["resume"]["waiting"]
+    return updated, waiting
 
 
 def _parsed_output(output: Any) -> Any:

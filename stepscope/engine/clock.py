@@ -70,6 +70,7 @@ class VirtualClock:
         # `horizon` may run in this step (stepscope.engine.fibers, horizon_reached).
         self.horizon: datetime | None = None
         self.waiting: Any = None
+        self.all_waiting: list[dict[str, Any]] = []  # every callback that waits, in order
 
     def advance_to(self, moment: datetime) -> None:
         if moment > self.now:

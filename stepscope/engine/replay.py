@@ -22,7 +22,7 @@ from stepscope.engine.clock import format_iso, parse_iso
 from stepscope.engine.recorder import Thread
 from stepscope.engine.runtime import Branch, Frame, Run, Suspend
 
-__all__ = ["entry_point", "parked_in_branch", "replay_position"]
+__all__ = ["entry_point", "parked_in_branch", "replay_position", "resume_deadline"]
 
 Enter = Callable[[Run, Frame, Branch, dict[str, Any], dict[str, Any] | None], Any]
 
@@ -45,21 +45,44 @@ def parked_in_branch(
     waiting: dict[str, Any],
     replay: dict[str, Any] | None,
     wake: datetime | None = None,
+    all_waiting: list[dict[str, Any]] | None = None,
 ) -> Suspend:
-    """Stop the top-level state: it waits for `waiting`'s callback (or its deadline), or until
-    just after `wake`, when other iterations or branches go on without it."""
+    """Stop the top-level state: it waits for `waiting`'s callback, and for those of the other
+    iterations or branches that reached one (`all_waiting`), until any of them is answered, a
+    deadline passes, or just after `wake`, when other iterations or branches go on."""
     answers = dict(replay["answers"]) if replay is not None else {}
+    heartbeats = dict(replay.get("heartbeats") or {}) if replay is not None else {}
     # Events up to here are published; a replay that stopped earlier still published them all.
     published = max(run.recorder.next_id, int(replay["published"]) if replay is not None else 0)
-    resume = {
+    others = [w for w in all_waiting or [] if w.get("token") != waiting.get("token")]
+    resume: dict[str, Any] = {
         "kind": "task",
         "waiting": waiting,
-        "replay": {"entry": entry, "answers": answers, "published": published},
+        "others": others,
+        "replay": {
+            "entry": entry,
+            "answers": answers,
+            "heartbeats": heartbeats,
+            "published": published,
+            # strictly after it: an answer then can never tie with what runs at it
+            "wake": None if wake is None else format_iso(wake + timedelta(milliseconds=1)),
+        },
     }
-    moments = [parse_iso(waiting["deadline"])] if waiting.get("deadline") else []
-    if wake is not None:  # strictly after it: an answer then can never tie with what runs at it
-        moments.append(wake + timedelta(milliseconds=1))
-    return Suspend(min(moments) if moments else None, resume)
+    return Suspend(resume_deadline(resume), resume)
+
+
+def resume_deadline(resume: dict[str, Any]) -> datetime | None:
+    """When a stopped state is taken up again without an answer: the first deadline of the
+    tasks that wait, or its wake."""
+    moments = [
+        parse_iso(each["deadline"])
+        for each in [resume["waiting"], *resume.get("others", [])]
+        if each.get("deadline")
+    ]
+    wake = resume["replay"].get("wake")
+    if wake:
+        moments.append(parse_iso(wake))
+    return min(moments) if moments else None
 
 
 def replay_position(
@@ -72,18 +95,19 @@ def replay_position(
 ) -> Any:
     """Run the stopped state again from its entry, with every answer that has arrived."""
     replay = dict(saved["replay"])
-    waiting = saved["waiting"]
     answers = dict(replay["answers"])
-    if "answer" in waiting:
-        answers[str(waiting["token"])] = {
-            **waiting["answer"],
-            "at": format_iso(run.clock.now),
-            "worker": waiting.get("worker"),
-        }
+    for waiting in [saved["waiting"], *saved.get("others", [])]:
+        if "answer" in waiting:
+            answers[str(waiting["token"])] = {
+                **waiting["answer"],
+                "at": format_iso(run.clock.now),
+                "worker": waiting.get("worker"),
+            }
     replay["answers"] = answers
     published = int(replay["published"])
     first_new = len(run.recorder.events)
     run.answers, run.step_now = answers, run.clock.now
+    run.heartbeats = dict(replay.get("heartbeats") or {})
     _rewind(run, frame, replay["entry"])
     del position["suspended"]
     try:

@@ -86,6 +86,7 @@ class Run:
         self.counters = counters if counters is not None else {}
         # Replaying a state whose branch waited: the answers by token, and the step's time.
         self.answers: dict[str, dict[str, Any]] = {}
+        self.heartbeats: dict[str, str] = {}  # token -> the heartbeat deadline it was pushed to
         self.step_now: datetime | None = None
 
     def invocation(self, state_name: str) -> int:

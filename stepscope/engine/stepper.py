@@ -216,7 +216,9 @@ def enter_position(
     try:
         outcome = handler_for(current.state_type)(current)
     except ParkedInBranch as parked:
-        suspend = parked_in_branch(run, entry, parked.waiting, replay, parked.wake)
+        suspend = parked_in_branch(
+            run, entry, parked.waiting, replay, parked.wake, run.clock.all_waiting
+        )
         if retry is not None:
             suspend.resume["replay"]["retry"] = retry
         return suspend
@@ -241,7 +243,7 @@ def _resume_position(
     ):
         waiting["startRecorded"] = True
         run.event(frame, "ActivityStarted", "activityStartedEventDetails", dict(waiting["worker"]))
-    answered = waiting is not None and "answer" in waiting
+    answered = any("answer" in each for each in [waiting or {}, *saved.get("others", [])])
     if not answered and (deadline is None or run.clock.now < deadline):
         return Suspend(deadline, saved)
     if replayed:

@@ -17,6 +17,7 @@ from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure, StatesError, error_matches, located
 from stepscope.engine.fibers import pause_until
 from stepscope.engine.recorder import json_text
+from stepscope.engine.resolvers.service_task import earliest_deadline
 from stepscope.engine.runtime import (
     Branch,
     End,
@@ -258,8 +259,9 @@ def _settled_in_branch(current: StateRun, park: Park) -> Callable[[int], Any]:
     """A callback inside a branch: while the top-level state is replayed, the answer that has
     arrived for its token (or its deadline, once passed) ends the task; otherwise the whole
     top-level state waits (ParkedInBranch)."""
-    waiting = dict(park.waiting)
     run = current.run
+    token = str(park.waiting.get("token"))
+    waiting = _with_heartbeat(dict(park.waiting), run.heartbeats.get(token))
     answer = run.answers.get(str(waiting.get("token")))
     deadline = parse_iso(waiting["deadline"]) if waiting.get("deadline") else None
     if answer is not None and (deadline is None or parse_iso(answer["at"]) < deadline):
@@ -270,7 +272,7 @@ def _settled_in_branch(current: StateRun, park: Park) -> Callable[[int], Any]:
     elif deadline is not None and run.step_now is not None and run.step_now >= deadline:
         pause_until(run.clock, deadline)
     else:
-        raise _waits(run, ParkedInBranch(park.waiting))
+        raise _waits(run, ParkedInBranch(waiting))
     finish = park.finish
     assert finish is not None, "only a Task parks"
 
@@ -290,7 +292,18 @@ def _waits(run: Run, parked: ParkedInBranch) -> ParkedInBranch:
         clock.waiting = parked
         latest = clock.now if run.step_now is None else max(clock.now, run.step_now)
         clock.horizon = latest - timedelta(microseconds=1)
+    if all(other.get("token") != parked.waiting.get("token") for other in clock.all_waiting):
+        clock.all_waiting.append(parked.waiting)
     return parked
+
+
+def _with_heartbeat(waiting: dict[str, Any], heartbeat_at: str | None) -> dict[str, Any]:
+    """A waiting task's record with the heartbeat deadline SendTaskHeartbeat pushed out."""
+    current = waiting.get("heartbeatAt")
+    if heartbeat_at is not None and current and parse_iso(heartbeat_at) > parse_iso(current):
+        waiting["heartbeatAt"] = heartbeat_at
+        waiting["deadline"] = earliest_deadline(waiting)
+    return waiting
 
 
 def _next_retry(current: StateRun, error: StatesError, counts: dict[str, int]) -> float | None:

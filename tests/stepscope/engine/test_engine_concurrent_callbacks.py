@@ -4,11 +4,17 @@ is replayed when answers (or deadlines) come, and what was published is never co
 from __future__ import annotations
 
 import gc
+from datetime import timedelta
 from typing import Any
 
 from stepscope.engine import run_to_completion, start, step
-from stepscope.engine.callbacks import send_task_success, waiting_task
-from stepscope.engine.clock import parse_iso
+from stepscope.engine.callbacks import (
+    send_task_heartbeat,
+    send_task_success,
+    waiting_task,
+    waiting_tasks,
+)
+from stepscope.engine.clock import format_iso, parse_iso
 from stepscope.engine.fibers import _Fiber
 from stepscope.engine.resolvers.durations import TaskDurations
 from stepscope.engine.resolvers.mock_config import MockConfig
@@ -246,3 +252,40 @@ def test_a_callback_inside_a_map_runs_child_execution_is_answered() -> None:
     assert run.snapshot["output"] == ["1", "2"]
     assert len(answered) == 2
     assert run.ids() == list(range(1, len(run.events) + 1))
+
+
+def test_every_iteration_waiting_for_a_callback_can_be_answered_in_any_order() -> None:
+    """As on AWS, the three iterations' tasks all wait at once, each with its own token; the
+    answers come in any order and each iteration ends when its own arrives."""
+    run = Published(map_of({"Ask": ask(End=True)}, "Ask"), ["a", "b", "c"])
+    run.until_parked()
+    tasks = waiting_tasks(run.snapshot)
+    assert len(tasks) == 3
+    assert [e["type"] for e in run.events].count("TaskStarted") == 3
+    for position, task in zip((2, 0, 1), (tasks[2], tasks[0], tasks[1]), strict=True):
+        run.snapshot = send_task_success(run.snapshot, task["token"], f'"answer {position}"')
+        run.step(run.wake)
+    assert run.snapshot["status"] == "SUCCEEDED"
+    assert run.snapshot["output"] == ["answer 0", "answer 1", "answer 2"]
+    ended = [
+        e["mapIterationSucceededEventDetails"]["index"]
+        for e in run.events
+        if e["type"] == "MapIterationSucceeded"
+    ]
+    assert ended == [2, 0, 1]
+    assert run.ids() == list(range(1, len(run.events) + 1))
+
+
+def test_a_heartbeat_keeps_a_waiting_iteration_alive_across_replays() -> None:
+    run = Published(map_of({"Ask": ask(HeartbeatSeconds=10, End=True)}, "Ask"), ["a", "b"])
+    run.until_parked()
+    first, second = waiting_tasks(run.snapshot)
+    start_time = parse_iso(run.snapshot["now"])
+    later = format_iso(start_time + timedelta(seconds=8))
+    run.snapshot = send_task_heartbeat(run.snapshot, second["token"], now=later)
+    run.snapshot = send_task_success(run.snapshot, first["token"], '"one"')
+    run.step(later)
+    run.snapshot = send_task_success(run.snapshot, second["token"], '"two"')
+    run.step(format_iso(start_time + timedelta(seconds=15)))  # past 10 s, within the heartbeat
+    assert run.snapshot["status"] == "SUCCEEDED"
+    assert run.snapshot["output"] == ["one", "two"]

@@ -1,7 +1,8 @@
 """Random machines of nested Maps and Parallels with callbacks, task durations, retries, catches
-and failures, stepped the way the live runner steps them and answered at random: every history
-has contiguous ids and times that never go back, a replay never computes anything different for
-an event already published, the same run gives the same history, and no fiber is left over."""
+and failures, stepped the way the live runner steps them, with the callbacks that wait answered
+in any order (several may wait at once): every history has contiguous ids and times that never
+go back, a replay never computes anything different for an event already published, the same run
+gives the same history, and no fiber is left over."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 
 from stepscope.engine import start, step
-from stepscope.engine.callbacks import send_task_failure, send_task_success, waiting_task
+from stepscope.engine.callbacks import send_task_failure, send_task_success, waiting_tasks
 from stepscope.engine.clock import format_iso, parse_iso
 from stepscope.engine.fibers import _Fiber
 from stepscope.engine.recorder import Recorder
@@ -150,8 +151,9 @@ def drive(machine: Machine, value: Any, seed: int) -> list[dict[str, Any]]:
         published.extend(result.events)
         if snapshot["status"] != "RUNNING":
             return published
-        waiting = waiting_task(snapshot)
-        if waiting is not None and "answer" not in waiting:
+        open_tasks = [task for task in waiting_tasks(snapshot) if "answer" not in task]
+        if open_tasks:
+            waiting = rng.choice(open_tasks)  # any of them, not only the first reached
             later = parse_iso(snapshot["now"]) + timedelta(seconds=rng.choice([0, 1, 50]))
             when = rng.choice([None, format_iso(later)])
             if rng.random() < 0.7:
