@@ -267,14 +267,17 @@ class TaskSuccessForm(forms.Form):
         help_text="The task's result, as JSON.",
     )
 
-    def clean_output(self) -> Any:
-        text = self.cleaned_data.get("output") or ""
+    def clean_output(self) -> str:
+        """The output's JSON text, checked (the engine parses it, once: a JSON string such as
+        "approved" stays the string it is)."""
+        text: str = self.cleaned_data.get("output") or ""
         if len(text.encode("utf-8")) > PAYLOAD_LIMIT_BYTES:
             raise forms.ValidationError("The output is larger than 256 KiB, AWS's limit.")
         try:
-            return json_parse(text)
+            json_parse(text)
         except JsonTextError as error:
             raise forms.ValidationError(json_field_error("output", error)) from None
+        return text
 
 
 class TaskFailureForm(forms.Form):

@@ -42,7 +42,7 @@ def simulation_panel_context(request: HttpRequest | None, execution: Execution) 
     simulation = selectors.simulation_of_execution(execution=execution)
     if simulation is None:
         return {"simulation": None}
-    task = selectors.simulation_parked_task(simulation=simulation)
+    tasks = selectors.simulation_parked_tasks(simulation=simulation)
     flashed = _flashed(request, simulation.pk)
     values: dict[str, dict[str, str]] = {action: {} for action in ACTIONS}
     values["send-task-success"]["output"] = "{}"
@@ -55,7 +55,8 @@ def simulation_panel_context(request: HttpRequest | None, execution: Execution) 
         "simulation": simulation,
         "execution": execution,
         "running": simulation.snapshot.get("status") == "RUNNING",
-        "task": task,
+        "task": tasks[0] if tasks else None,
+        "tasks": tasks,  # several when concurrent iterations or branches each wait
         "refused": {"action": flashed.get("action"), "error": flashed.get("error")}
         if flashed
         else None,

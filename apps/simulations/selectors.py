@@ -9,14 +9,9 @@ from apps.executions.models import Execution
 from apps.simulations.jsontext import json_pretty
 from apps.simulations.models import Simulation
 from apps.simulations.pace import INSTANT, REAL
-from stepscope.engine.callbacks import waiting_task
+from stepscope.engine.callbacks import waiting_tasks
 
 SCHEDULED = ("TaskScheduled", "ActivityScheduled")
-
-
-def simulation_waiting_task(*, simulation: Simulation) -> dict[str, Any] | None:
-    """The task parked for a callback: {kind, token, state, details, deadline, ...}, or None."""
-    return waiting_task(simulation.snapshot)
 
 
 def simulation_get(*, pk: int) -> Simulation | None:
@@ -90,10 +85,24 @@ def _sent(simulation: Simulation, state: str) -> tuple[str, str]:
 def simulation_parked_task(*, simulation: Simulation) -> dict[str, Any] | None:
     """The task waiting for a callback, as the page and the JSON API show it, or None:
     {taskToken, stateName, kind, resource, parameters (JSON text), heartbeatSeconds,
-    heartbeatAt, timeoutAt, deadline} (times on the execution's clock)."""
-    waiting = simulation_waiting_task(simulation=simulation)
-    if waiting is None or "answer" in waiting:
+    heartbeatAt, timeoutAt, deadline} (times on the execution's clock). Inside concurrent
+    iterations or branches several may wait: this is the first, the others are alsoWaiting."""
+    tasks = simulation_parked_tasks(simulation=simulation)
+    if not tasks:
         return None
+    return {**tasks[0], "alsoWaiting": tasks[1:]}
+
+
+def simulation_parked_tasks(*, simulation: Simulation) -> list[dict[str, Any]]:
+    """Every task waiting for a callback (not yet answered), the first one reached first."""
+    return [
+        _parked(simulation, waiting)
+        for waiting in waiting_tasks(simulation.snapshot)
+        if "answer" not in waiting
+    ]
+
+
+def _parked(simulation: Simulation, waiting: dict[str, Any]) -> dict[str, Any]:
     state = str(waiting.get("state", ""))
     parameters, resource = _sent(simulation, state)
     details = waiting.get("details") or {}

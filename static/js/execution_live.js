@@ -245,6 +245,7 @@
     return [
       token ? token.value : "",
       callback ? callback.getAttribute("data-task-state") : "",
+      root.getAttribute("data-task-tokens") || "",
       root.querySelector("form") ? "forms" : "",
     ].join("|");
   }

@@ -22,7 +22,17 @@ from stepscope.engine.clock import format_iso, parse_iso
 from stepscope.engine.recorder import Thread
 from stepscope.engine.runtime import Branch, Frame, Run, Suspend
 
-__all__ = ["entry_point", "parked_in_branch", "replay_position", "resume_deadline"]
+__all__ = [
+    "ANSWER_DELAY",
+    "entry_point",
+    "parked_in_branch",
+    "replay_position",
+    "resume_deadline",
+]
+
+# A callback answered in a branch is taken this long after the step starts: strictly after every
+# event already published, so a replay with the answer never reorders them.
+ANSWER_DELAY = timedelta(milliseconds=1)
 
 Enter = Callable[[Run, Frame, Branch, dict[str, Any], dict[str, Any] | None], Any]
 
@@ -96,11 +106,12 @@ def replay_position(
     """Run the stopped state again from its entry, with every answer that has arrived."""
     replay = dict(saved["replay"])
     answers = dict(replay["answers"])
+    answered_at = format_iso(run.clock.now + ANSWER_DELAY)  # after all that was published
     for waiting in [saved["waiting"], *saved.get("others", [])]:
         if "answer" in waiting:
             answers[str(waiting["token"])] = {
                 **waiting["answer"],
-                "at": format_iso(run.clock.now),
+                "at": answered_at,
                 "worker": waiting.get("worker"),
             }
     replay["answers"] = answers

@@ -216,6 +216,8 @@ def enter_position(
     try:
         outcome = handler_for(current.state_type)(current)
     except ParkedInBranch as parked:
+        if run.clock.horizon is not None:  # the snapshot's time covers all this step could do
+            run.clock.advance_to(run.clock.horizon)
         suspend = parked_in_branch(
             run, entry, parked.waiting, replay, parked.wake, run.clock.all_waiting
         )

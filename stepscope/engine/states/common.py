@@ -17,6 +17,7 @@ from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure, StatesError, error_matches, located
 from stepscope.engine.fibers import pause_until
 from stepscope.engine.recorder import json_text
+from stepscope.engine.replay import ANSWER_DELAY
 from stepscope.engine.resolvers.service_task import earliest_deadline
 from stepscope.engine.runtime import (
     Branch,
@@ -284,14 +285,15 @@ def _settled_in_branch(current: StateRun, park: Park) -> Callable[[int], Any]:
 
 def _waits(run: Run, parked: ParkedInBranch) -> ParkedInBranch:
     """A callback in a branch waits for an answer that has not come. The first one stops the
-    top-level state; until it stops, the other branches do only what is due before any answer
-    can arrive (the step's time, or this moment if later): nothing they publish can then be
-    contradicted when the state is replayed with the answer."""
+    top-level state; until it stops, the other branches do only what is due by this moment, or
+    by the time this step takes its answers if later. The snapshot's time then covers it, and
+    an answer is always taken after the snapshot's time (replay_position), so nothing published
+    can be contradicted when the state is replayed with an answer."""
     clock = run.clock
     if clock.waiting is None:
         clock.waiting = parked
-        latest = clock.now if run.step_now is None else max(clock.now, run.step_now)
-        clock.horizon = latest - timedelta(microseconds=1)
+        answers_at = None if run.step_now is None else run.step_now + ANSWER_DELAY
+        clock.horizon = clock.now if answers_at is None else max(clock.now, answers_at)
     if all(other.get("token") != parked.waiting.get("token") for other in clock.all_waiting):
         clock.all_waiting.append(parked.waiting)
     return parked

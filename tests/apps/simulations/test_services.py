@@ -11,7 +11,6 @@ from django.utils import timezone
 from apps.live.groups import execution_group
 from apps.simulations import embedded
 from apps.simulations.models import Simulation
-from apps.simulations.selectors import simulation_waiting_task
 from apps.simulations.services import (
     SimulationCallbackError,
     SimulationError,
@@ -24,6 +23,7 @@ from apps.simulations.services import (
     simulation_stop,
 )
 from stepscope.engine import run_to_completion
+from stepscope.engine.callbacks import waiting_task
 from stepscope.engine.clock import parse_iso
 from tests.apps.simulations.machines import (
     BROKEN,
@@ -116,7 +116,7 @@ def test_a_parked_callback_waits_then_success_finishes_it(django_capture_on_comm
     simulation = start(CALLBACK, django_capture_on_commit_callbacks)
     assert simulation.execution.status == "RUNNING"
     assert embedded.pending_calls() == []  # no deadline: nothing is queued
-    waiting = simulation_waiting_task(simulation=simulation)
+    waiting = waiting_task(simulation.snapshot)
     assert waiting is not None and waiting["state"] == "Approve"
     before = simulation.execution.event_count
 
@@ -133,12 +133,12 @@ def test_a_parked_callback_waits_then_success_finishes_it(django_capture_on_comm
     assert len(events) > before
     succeeded = events[-1]["executionSucceededEventDetails"]
     assert json.loads(succeeded["output"]) == {"approved": True}
-    assert simulation_waiting_task(simulation=simulation) is None
+    assert waiting_task(simulation.snapshot) is None
 
 
 def test_failure_and_heartbeat(django_capture_on_commit_callbacks):
     simulation = start(CALLBACK, django_capture_on_commit_callbacks)
-    token = simulation_waiting_task(simulation=simulation)["token"]
+    token = waiting_task(simulation.snapshot)["token"]
     simulation = answer(
         django_capture_on_commit_callbacks,
         simulation_send_task_heartbeat,
@@ -214,7 +214,7 @@ def test_stop_aborts_and_the_pending_step_then_does_nothing(django_capture_on_co
 
 def test_bad_callbacks_are_refused_clearly_and_change_nothing(django_capture_on_commit_callbacks):
     simulation = start(CALLBACK, django_capture_on_commit_callbacks)
-    token = simulation_waiting_task(simulation=simulation)["token"]
+    token = waiting_task(simulation.snapshot)["token"]
     with pytest.raises(SimulationCallbackError, match="TaskDoesNotExist") as unknown:
         simulation_send_task_success(simulation_id=simulation.pk, token="nope", output="{}")
     assert unknown.value.code == "TaskDoesNotExist"

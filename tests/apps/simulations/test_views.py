@@ -386,6 +386,61 @@ def test_the_panel_shows_the_parked_task_its_token_and_the_message_escaped(
         assert action_url(simulation, action) in html
 
 
+MAP_OF_CALLBACKS: dict[str, Any] = {
+    "StartAt": "Each",
+    "States": {
+        "Each": {
+            "Type": "Map",
+            "ItemsPath": "$.orders",
+            "ItemProcessor": {
+                "StartAt": "Notify",
+                "States": {"Notify": SNS_CALLBACK["States"]["Notify"] | {"End": True}},
+            },
+            "End": True,
+        }
+    },
+}
+del MAP_OF_CALLBACKS["States"]["Each"]["ItemProcessor"]["States"]["Notify"]["Next"]
+
+
+def test_concurrent_iterations_waiting_each_get_their_own_token_on_the_page_and_the_api(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        simulation = simulation_start(
+            definition_version=version_of(MAP_OF_CALLBACKS),
+            execution_input={"orders": [{"order": 1}, {"order": 2}]},
+        )
+    simulation = fresh(simulation)
+    waiting = signed_in.get(reverse("simulations:waiting", args=[simulation.pk])).json()
+    assert len(waiting["alsoWaiting"]) == 1
+    first, second = waiting["taskToken"], waiting["alsoWaiting"][0]["taskToken"]
+    assert first != second
+    html = panel(signed_in, simulation)
+    assert "1 more task waits for a callback too" in html
+    assert html.count('<select id="simulation-success-task" name="taskToken">') == 1
+    assert html.count(f'<option value="{second}">') == 3  # success, failure and heartbeat
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(
+            action_url(simulation, "send-task-success"), {"taskToken": second, "output": '"2nd"'}
+        )
+    assert response.status_code == 302
+    simulation = fresh(simulation)
+    assert simulation.execution.status == "RUNNING"
+    waiting = signed_in.get(reverse("simulations:waiting", args=[simulation.pk])).json()
+    assert (waiting["taskToken"], waiting["alsoWaiting"]) == (first, [])
+    assert "more task" not in panel(signed_in, simulation)
+    body = {"taskToken": first, "output": '"1st"'}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            post_json(signed_in, action_url(simulation, "send-task-success"), body).status_code
+            == 200
+        )
+    simulation = fresh(simulation)
+    assert simulation.execution.status == "SUCCEEDED"
+    assert simulation.snapshot["output"] == ["1st", "2nd"]
+
+
 def test_the_panel_renders_nothing_for_an_imported_execution(signed_in: Client) -> None:
     from django.template import Context, Template
 
