@@ -18,6 +18,7 @@ import orjson
 from stepscope.asl.loading import load_definition
 from stepscope.asl.validation import validate_data
 from stepscope.engine import run_to_completion
+from stepscope.engine.callbacks import waiting_tasks
 from stepscope.engine.recorder import json_text
 from stepscope.engine.resolvers.durations import DurationsError, TaskDurations, check_states
 from stepscope.engine.resolvers.lambdas import LambdaRegistry
@@ -118,9 +119,9 @@ def simulate_file(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if completed.status == "SUCCEEDED":
         print(json.dumps(completed.output, indent=2, ensure_ascii=False), file=out)
     elif completed.waiting is not None:
-        waiting = completed.waiting
-        print(f"waiting: the state '{waiting['state']}' waits for a callback", file=out)
-        print(f"task token: {waiting['token']}", file=out)
+        for waiting in waiting_tasks(completed.snapshot):
+            print(f"waiting: the state '{waiting['state']}' waits for a callback", file=out)
+            print(f"task token: {waiting['token']}", file=out)
     else:
         print(f"error: {completed.error}", file=out)
         print(f"cause: {completed.cause}", file=out)

@@ -299,3 +299,28 @@ def test_batch_takes_durations_and_explains_bad_ones() -> None:
     assert json.loads(out.getvalue())["note"] == (
         "durations: /Get: the definition has no Task state named 'Get'"
     )
+
+
+def test_simulate_lists_every_callback_that_waits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ask = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sns:publish.waitForTaskToken",
+        "Parameters": {"t.$": "$$.Task.Token"},
+        "End": True,
+    }
+    processor = {"StartAt": "Ask", "States": {"Ask": ask}}
+    definition = tmp_path / "m.json"
+    machine = {
+        "StartAt": "M",
+        "States": {"M": {"Type": "Map", "ItemProcessor": processor, "End": True}},
+    }
+    definition.write_text(json.dumps(machine))
+    value = tmp_path / "in.json"
+    value.write_text("[1, 2, 3]")
+    assert main(["simulate", str(definition), "--input", str(value)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "RUNNING"
+    tokens = [line.removeprefix("task token: ") for line in out if line.startswith("task token: ")]
+    assert len(tokens) == len(set(tokens)) == 3
