@@ -56,6 +56,7 @@ def simulation_panel_context(request: HttpRequest | None, execution: Execution) 
         "execution": execution,
         "running": simulation.snapshot.get("status") == "RUNNING",
         "task": tasks[0] if tasks else None,
+        "chosen_token": (flashed.get("fields") or {}).get("taskToken") if flashed else None,
         "tasks": tasks,  # several when concurrent iterations or branches each wait
         "refused": {"action": flashed.get("action"), "error": flashed.get("error")}
         if flashed

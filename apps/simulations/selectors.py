@@ -60,16 +60,17 @@ def simulation_start_defaults(*, definition_id: int) -> dict[str, str]:
     }
 
 
-def _sent(simulation: Simulation, state: str) -> tuple[str, str]:
-    """The parameters (pretty JSON text) and the resource of the parked state's last
-    TaskScheduled (or ActivityScheduled) event: the message that carried the token."""
-    event = (
+def _sent(simulation: Simulation, state: str, token: str) -> tuple[str, str]:
+    """The parameters (pretty JSON text) and the resource of the TaskScheduled (or
+    ActivityScheduled) event that carried this token: of the state's scheduled events, the last
+    one whose parameters hold the token (Map iterations share a state), else its last one."""
+    events = list(
         simulation.execution.events.filter(type__in=SCHEDULED, state_name=state)
         .order_by("-event_id")
-        .values_list("data", flat=True)
-        .first()
+        .values_list("data", flat=True)[:1000]
     )
-    event = event or {}
+    carrying = [event for event in events if token and token in json.dumps(event)]
+    event = (carrying or events or [{}])[0]
     details = event.get("taskScheduledEventDetails") or event.get("activityScheduledEventDetails")
     details = details or {}
     text = details.get("parameters", details.get("input"))
@@ -104,7 +105,7 @@ def simulation_parked_tasks(*, simulation: Simulation) -> list[dict[str, Any]]:
 
 def _parked(simulation: Simulation, waiting: dict[str, Any]) -> dict[str, Any]:
     state = str(waiting.get("state", ""))
-    parameters, resource = _sent(simulation, state)
+    parameters, resource = _sent(simulation, state, str(waiting.get("token") or ""))
     details = waiting.get("details") or {}
     if not resource:
         resource = ":".join(str(details[k]) for k in ("resourceType", "resource") if k in details)

@@ -200,7 +200,7 @@ def _refused(
 ) -> HttpResponse:
     if _is_api(request):
         return _error(status, code, message)
-    fields = {key: value for key, value in data.items() if key != "taskToken"}
+    fields = dict(data)  # the task chosen too, so the panel keeps it selected
     panel_flash(
         request,
         simulation_id=simulation.pk,

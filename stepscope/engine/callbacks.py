@@ -126,6 +126,9 @@ def get_activity_task(
         return snapshot, None
     updated, claimed = _claim(snapshot, str(free[0]["token"]))
     claimed["worker"] = {"workerName": worker_name} if worker_name else {}
+    resume = updated["position"]["suspended"]["resume"]
+    if "replay" in resume:  # inside a branch: the replay must know it was taken
+        resume["replay"].setdefault("workers", {})[claimed["token"]] = claimed["worker"]
     return updated, {"taskToken": claimed["token"], "input": json.dumps(claimed.get("input"))}
 
 

@@ -70,7 +70,8 @@ class VirtualClock:
         # `horizon` may run in this step (stepscope.engine.fibers, horizon_reached).
         self.horizon: datetime | None = None
         self.waiting: Any = None
-        self.all_waiting: list[dict[str, Any]] = []  # every callback that waits, in order
+        # Every callback that waits, in order: (its ParkedInBranch, the fibers it waits inside).
+        self.all_waiting: list[tuple[Any, frozenset[int]]] = []
 
     def advance_to(self, moment: datetime) -> None:
         if moment > self.now:

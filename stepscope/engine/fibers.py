@@ -14,8 +14,9 @@ through its own fiber, so nested pools share one timeline.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -24,13 +25,58 @@ import greenlet
 
 from stepscope.engine.clock import ExecutionDeadline, VirtualClock
 
-__all__ = ["Finished", "FiberPool", "horizon_reached", "pause_until", "yield_turn"]
+__all__ = [
+    "Finished",
+    "FiberPool",
+    "fiber_chain",
+    "forget_waits",
+    "horizon_reached",
+    "pause_until",
+    "yield_turn",
+]
 
 Key = TypeVar("Key")
 
 
 class _Fiber(greenlet.greenlet):  # type: ignore[misc]  # greenlet ships no precise stubs
     """A greenlet that belongs to a pool (so `pause_until` knows to switch out of it)."""
+
+    serial = 0  # unique in the process: which fibers a waiting callback is inside
+
+
+_SERIALS = itertools.count(1)
+
+
+def fiber_chain() -> frozenset[int]:
+    """The serials of the fiber running now and of every fiber it runs inside."""
+    serials = set()
+    current = greenlet.getcurrent()
+    while current is not None:
+        if isinstance(current, _Fiber):
+            serials.add(current.serial)
+        current = current.parent
+    return frozenset(serials)
+
+
+def forget_waits(clock: VirtualClock, serials: set[int]) -> None:
+    """The fibers with these serials were aborted: the callbacks that waited inside them wait no
+    more. If none is left, nothing bounds what the step may do."""
+    kept = [entry for entry in clock.all_waiting if not entry[1] & serials]
+    if len(kept) == len(clock.all_waiting):
+        return
+    clock.all_waiting = kept
+    first = clock.waiting
+    if not kept:
+        clock.waiting, clock.horizon = None, None
+    elif all(parked is not first for parked, _ in kept):
+        successor = kept[0][0]
+        if first is not None and first.wake is not None:
+            horizon_merge(successor, first.wake)
+        clock.waiting = successor
+
+
+def horizon_merge(waiting: Any, moment: datetime) -> None:
+    waiting.wake = moment if waiting.wake is None else min(waiting.wake, moment)
 
 
 @dataclass
@@ -66,7 +112,7 @@ def horizon_reached(clock: VirtualClock, moment: datetime) -> Any:
     the state stops with that callback, to be taken up again (`wake`) at `moment` at the
     latest. What to raise (the first callback that waits, a ParkedInBranch)."""
     waiting = clock.waiting
-    waiting.wake = moment if waiting.wake is None else min(waiting.wake, moment)
+    horizon_merge(waiting, moment)
     return waiting
 
 
@@ -94,6 +140,11 @@ class FiberPool(Generic[Key]):
         self._queue: list[tuple[datetime, int, Key, _Fiber]] = []
         self._order = 0
         self._direct: deque[tuple[Key, Callable[[], Any]]] | None = deque() if direct else None
+        self._serials: dict[Key, int] = {}
+
+    def serials(self, keys: Iterable[Key]) -> set[int]:
+        """The serials of these keys' fibers (none for direct work, which never waits)."""
+        return {self._serials[key] for key in keys if key in self._serials}
 
     def spawn(self, key: Key, work: Callable[[], Any]) -> None:
         """A new fiber, due now (after every fiber already due now)."""
@@ -101,6 +152,8 @@ class FiberPool(Generic[Key]):
             self._direct.append((key, work))
             return
         fiber = _Fiber(lambda: _Done(work()))
+        fiber.serial = next(_SERIALS)
+        self._serials[key] = fiber.serial
         self._push(self._clock.now, key, fiber)
 
     def __bool__(self) -> bool:

@@ -62,6 +62,7 @@ def parked_in_branch(
     deadline passes, or just after `wake`, when other iterations or branches go on."""
     answers = dict(replay["answers"]) if replay is not None else {}
     heartbeats = dict(replay.get("heartbeats") or {}) if replay is not None else {}
+    workers = dict(replay.get("workers") or {}) if replay is not None else {}
     # Events up to here are published; a replay that stopped earlier still published them all.
     published = max(run.recorder.next_id, int(replay["published"]) if replay is not None else 0)
     others = [w for w in all_waiting or [] if w.get("token") != waiting.get("token")]
@@ -73,6 +74,7 @@ def parked_in_branch(
             "entry": entry,
             "answers": answers,
             "heartbeats": heartbeats,
+            "workers": workers,
             "published": published,
             # strictly after it: an answer then can never tie with what runs at it
             "wake": None if wake is None else format_iso(wake + timedelta(milliseconds=1)),
@@ -119,6 +121,7 @@ def replay_position(
     first_new = len(run.recorder.events)
     run.answers, run.step_now = answers, run.clock.now
     run.heartbeats = dict(replay.get("heartbeats") or {})
+    run.workers = dict(replay.get("workers") or {})
     _rewind(run, frame, replay["entry"])
     del position["suspended"]
     try:

@@ -87,6 +87,7 @@ class Run:
         # Replaying a state whose branch waited: the answers by token, and the step's time.
         self.answers: dict[str, dict[str, Any]] = {}
         self.heartbeats: dict[str, str] = {}  # token -> the heartbeat deadline it was pushed to
+        self.workers: dict[str, dict[str, Any]] = {}  # token -> the activity worker that took it
         self.step_now: datetime | None = None
 
     def invocation(self, state_name: str) -> int:

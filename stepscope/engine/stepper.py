@@ -219,7 +219,12 @@ def enter_position(
         if run.clock.horizon is not None:  # the snapshot's time covers all this step could do
             run.clock.advance_to(run.clock.horizon)
         suspend = parked_in_branch(
-            run, entry, parked.waiting, replay, parked.wake, run.clock.all_waiting
+            run,
+            entry,
+            parked.waiting,
+            replay,
+            parked.wake,
+            [p.waiting for p, _ in run.clock.all_waiting],
         )
         if retry is not None:
             suspend.resume["replay"]["retry"] = retry

@@ -15,7 +15,7 @@ from stepscope.engine.dataflow.jsonata_eval import QueryFailure, render
 from stepscope.engine.dataflow.scope import DeferredScope, Scope
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import RuntimeFailure, StatesError, error_matches, located
-from stepscope.engine.fibers import pause_until
+from stepscope.engine.fibers import fiber_chain, pause_until
 from stepscope.engine.recorder import json_text
 from stepscope.engine.replay import ANSWER_DELAY
 from stepscope.engine.resolvers.service_task import earliest_deadline
@@ -263,6 +263,8 @@ def _settled_in_branch(current: StateRun, park: Park) -> Callable[[int], Any]:
     run = current.run
     token = str(park.waiting.get("token"))
     waiting = _with_heartbeat(dict(park.waiting), run.heartbeats.get(token))
+    if token in run.workers:  # an activity a worker already took (GetActivityTask)
+        waiting["worker"] = run.workers[token]
     answer = run.answers.get(str(waiting.get("token")))
     deadline = parse_iso(waiting["deadline"]) if waiting.get("deadline") else None
     if answer is not None and (deadline is None or parse_iso(answer["at"]) < deadline):
@@ -270,7 +272,12 @@ def _settled_in_branch(current: StateRun, park: Park) -> Callable[[int], Any]:
         if answer.get("worker") is not None:
             waiting["worker"] = answer["worker"]
         waiting["answer"] = {k: v for k, v in answer.items() if k not in ("at", "worker")}
-    elif deadline is not None and run.step_now is not None and run.step_now >= deadline:
+    elif (
+        deadline is not None
+        and run.step_now is not None
+        and run.step_now + ANSWER_DELAY >= deadline
+    ):
+        # Passed by the time this step takes answers: other work may run up to then (_waits).
         pause_until(run.clock, deadline)
     else:
         raise _waits(run, ParkedInBranch(waiting))
@@ -294,8 +301,9 @@ def _waits(run: Run, parked: ParkedInBranch) -> ParkedInBranch:
         clock.waiting = parked
         answers_at = None if run.step_now is None else run.step_now + ANSWER_DELAY
         clock.horizon = clock.now if answers_at is None else max(clock.now, answers_at)
-    if all(other.get("token") != parked.waiting.get("token") for other in clock.all_waiting):
-        clock.all_waiting.append(parked.waiting)
+    token = parked.waiting.get("token")
+    if all(other.waiting.get("token") != token for other, _ in clock.all_waiting):
+        clock.all_waiting.append((parked, fiber_chain()))
     return parked
 
 

@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from stepscope.engine.errors import StatesError
-from stepscope.engine.fibers import FiberPool, pause_until
+from stepscope.engine.fibers import FiberPool, forget_waits, pause_until
 from stepscope.engine.runtime import Branch, Frame, ParkedInBranch, StateFailure
 from stepscope.engine.states.common import StateRun
 from stepscope.engine.states.map_run import EXCEEDED, THRESHOLD_CAUSE
@@ -75,6 +75,8 @@ def run_inline(
                 failures += 1
                 if failures > (tolerated or 0):
                     _notice(current, pool, frames, outputs)
+                    # The callbacks that waited in the iterations it aborts wait no more.
+                    forget_waits(current.run.clock, pool.serials([finished.key, *frames]))
                     _abort(current, finished.key, finished.error, frame, frames)
                     if tolerated is not None:
                         raise StatesError(EXCEEDED, THRESHOLD_CAUSE) from None

@@ -13,7 +13,7 @@ from typing import Any
 from stepscope.engine.errors import RuntimeFailure, StatesError
 from stepscope.engine.fibers import FiberPool
 from stepscope.engine.recorder import Recorder, Thread
-from stepscope.engine.runtime import Branch, Frame, Run, StateFailure
+from stepscope.engine.runtime import Branch, Frame, ParkedInBranch, Run, StateFailure
 from stepscope.engine.states.common import StateRun
 from stepscope.engine.states.map_batches import Batcher, batch_items
 from stepscope.engine.states.map_results import ChildExecution, WriterRequest, results
@@ -117,14 +117,21 @@ def _run_children(
             start(index)
             if index + 1 == limit:
                 break
+        waits = False
         while pool:
+            # Once a callback waits, this raises it when only work due later is left.
             finished = pool.next_finished()
+            if isinstance(finished.error, ParkedInBranch):
+                waits = True  # this child waits for its answer; the others go on
+                continue
             if finished.error is not None:
                 raise finished.error
             children[finished.key] = finished.value
             following = next(waiting, None)
             if following is not None:
                 start(following)
+        if waits:  # the whole state stops until the answer comes (or its wake)
+            raise current.run.clock.waiting
     finally:
         pool.abandon()
     return [child for child in children if child is not None]
@@ -160,4 +167,5 @@ def _child_run(parent: Run) -> Run:
         resolvers=parent.resolvers,
     )
     child.answers, child.step_now = parent.answers, parent.step_now
+    child.heartbeats, child.workers = parent.heartbeats, parent.workers
     return child

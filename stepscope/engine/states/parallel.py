@@ -14,7 +14,7 @@ from stepscope.engine.dataflow.io import apply_input_path
 from stepscope.engine.dataflow.scope import DeferredScope
 from stepscope.engine.dataflow.templates import render_template
 from stepscope.engine.errors import StatesError
-from stepscope.engine.fibers import FiberPool
+from stepscope.engine.fibers import FiberPool, forget_waits
 from stepscope.engine.runtime import Frame, Outcome, ParkedInBranch, StateFailure
 from stepscope.engine.states.common import StateRun, with_retry_and_catch
 
@@ -62,8 +62,10 @@ def _run_branches(current: StateRun) -> Any:
                 continue
             if not isinstance(finished.error, StateFailure):
                 raise finished.error
-            running = [frames[index] for index in sorted([*pool.keys(), *waiting])]
-            _abort(current, finished.error, frame, running)
+            still = sorted([*pool.keys(), *waiting])
+            # The callbacks that waited in the branches it aborts wait no more.
+            forget_waits(current.run.clock, pool.serials([finished.key, *still]))
+            _abort(current, finished.error, frame, [frames[index] for index in still])
             raise finished.error.error from None
         if waiting:  # the whole state stops until the answer comes (or its wake)
             raise current.run.clock.waiting

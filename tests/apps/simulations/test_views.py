@@ -418,8 +418,17 @@ def test_concurrent_iterations_waiting_each_get_their_own_token_on_the_page_and_
     assert first != second
     html = panel(signed_in, simulation)
     assert "1 more task waits for a callback too" in html
+    sent = html.split('class="code-block callback-message">', 1)[1].split("</pre>", 1)[0]
+    assert first in sent and second not in sent  # the message that carried the first token
     assert html.count('<select id="simulation-success-task" name="taskToken">') == 1
     assert html.count(f'<option value="{second}">') == 3  # success, failure and heartbeat
+    refused = signed_in.post(
+        action_url(simulation, "send-task-success"), {"taskToken": second, "output": "{oops"}
+    )
+    assert refused.status_code == 302
+    again = panel(signed_in, simulation)
+    assert f'<option value="{second}" selected>' in again  # the task chosen stays chosen
+    assert "{oops" in again
     with django_capture_on_commit_callbacks(execute=True):
         response = signed_in.post(
             action_url(simulation, "send-task-success"), {"taskToken": second, "output": '"2nd"'}

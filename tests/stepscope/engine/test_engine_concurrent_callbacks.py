@@ -9,6 +9,7 @@ from typing import Any
 
 from stepscope.engine import run_to_completion, start, step
 from stepscope.engine.callbacks import (
+    get_activity_task,
     send_task_heartbeat,
     send_task_success,
     waiting_task,
@@ -73,26 +74,42 @@ class Published:
 
 
 def test_a_replay_never_moves_the_clock_back_nor_publishes_an_id_twice() -> None:
-    """Two iterations wait (TimeoutSeconds 100). Stepping at the first one's deadline, the
-    snapshot keeps that time; answering the second one then fails the Map with the first's
-    timeout instead of bringing it back."""
-    run = Published(map_of({"Ask": ask(TimeoutSeconds=100, End=True)}, "Ask"), [0, 1])
-    first = run.until_parked()
-    deadline = waiting_task(run.snapshot)["deadline"]  # type: ignore[index]
-    run.step(deadline)
-    assert parse_iso(run.snapshot["now"]) >= parse_iso(deadline)
-    second = run.until_parked()
-    assert second != first
-    run.snapshot = send_task_success(run.snapshot, second, '"y"')
+    """Two iterations wait (TimeoutSeconds 100 and 200). The second is answered; stepping at
+    the first one's deadline times it out and fails the Map; the snapshot's time never goes
+    back, and each event is published once."""
+    task = ask(TimeoutSecondsPath="$.timeout", End=True)
+    run = Published(map_of({"Ask": task}, "Ask"), [{"timeout": 100}, {"timeout": 200}])
+    run.until_parked()
+    first, second = waiting_tasks(run.snapshot)
+    times = [parse_iso(run.snapshot["now"])]
+    run.snapshot = send_task_success(run.snapshot, second["token"], '"y"')
+    run.step()  # at once, as the instant pace does
+    times.append(parse_iso(run.snapshot["now"]))
+    assert [task["token"] for task in waiting_tasks(run.snapshot)] == [first["token"]]
+    run.step(first["deadline"])
+    times.append(parse_iso(run.snapshot["now"]))
     for _ in range(20):
         if run.snapshot["status"] != "RUNNING":
             break
         run.step(run.wake)
+        times.append(parse_iso(run.snapshot["now"]))
+    assert times == sorted(times)
     assert run.snapshot["status"] == "FAILED" and run.snapshot["error"] == "States.Timeout"
     assert run.ids() == list(range(1, len(run.events) + 1))
-    # Both time out (the second within the moment the Map takes to notice the first), once each.
-    timed_out = [e["previousEventId"] for e in run.events if e["type"] == "TaskTimedOut"]
-    assert len(timed_out) == len(set(timed_out)) == 2
+    types = [event["type"] for event in run.events]
+    assert (types.count("TaskTimedOut"), types.count("TaskSucceeded")) == (1, 1)
+
+
+def test_deadlines_one_millisecond_apart_both_pass_in_the_same_step() -> None:
+    """Both iterations' deadlines pass by the time the step would take an answer: both time
+    out, each once, in their order, before the Map fails."""
+    retry = [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 0, "MaxAttempts": 1}]
+    task = ask(TimeoutSeconds=10, Retry=retry, End=True)
+    completed = run_to_completion(map_of({"Ask": task}, "Ask"), [0, 1])
+    assert completed.status == "FAILED"
+    timed_out = [e for e in completed.events if e["type"] == "TaskTimedOut"]
+    assert len(timed_out) == 4  # each iteration's first attempt and its retry
+    assert [e["id"] for e in completed.events] == list(range(1, len(completed.events) + 1))
 
 
 def test_a_sibling_failing_while_another_iteration_waits_fails_the_map_in_time() -> None:
@@ -289,3 +306,89 @@ def test_a_heartbeat_keeps_a_waiting_iteration_alive_across_replays() -> None:
     run.step(format_iso(start_time + timedelta(seconds=15)))  # past 10 s, within the heartbeat
     assert run.snapshot["status"] == "SUCCEEDED"
     assert run.snapshot["output"] == ["one", "two"]
+
+
+def test_a_task_aborted_with_its_map_is_no_longer_listed_and_its_retry_waits_instead() -> None:
+    """Iteration 0 waits; iteration 1 fails once, so the Map fails (aborting iteration 0) and is
+    retried: only the retry's task waits, and answering it ends the execution."""
+    states = {
+        "Pick": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "Ask"}],
+            "Default": "Work",
+        },
+        "Ask": ask(End=True),
+        "Work": {"Type": "Task", "Resource": LAMBDA, "End": True},
+    }
+    retry = [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 0, "MaxAttempts": 1}]
+    config = MockConfig.parse(
+        {
+            "StateMachines": {"M": {"TestCases": {"T": {"Work": "W"}}}},
+            "MockedResponses": {
+                "W": {"0": {"Throw": {"Error": "Bad", "Cause": "c"}}, "1-9": {"Return": 1}}
+            },
+        }
+    )
+    run = Published(map_of(states, "Pick", Retry=retry), [0, 1], mocks=config.test_case("M", "T"))
+    seen: list[list[str]] = []
+    for _ in range(10):
+        run.step(run.wake)
+        seen.append([task["token"] for task in waiting_tasks(run.snapshot)])
+        if "MapStateStarted" in [e["type"] for e in run.events][4:] and seen[-1]:
+            break
+    first_attempt, retried = seen[0] or seen[1], seen[-1]
+    assert len(retried) == 1 and retried != first_attempt
+    run.snapshot = send_task_success(run.snapshot, retried[0], '"ok"')
+    run.step()
+    assert run.snapshot["status"] == "SUCCEEDED"
+    assert run.ids() == list(range(1, len(run.events) + 1))
+
+
+def test_an_activity_in_a_branch_is_handed_out_once() -> None:
+    activity = "arn:aws:states:us-east-1:123456789012:activity:review"
+    work = {"Type": "Task", "Resource": activity, "End": True}
+    run = Published(map_of({"Review": work}, "Review"), ["a", "b"])
+    run.until_parked()
+    run.snapshot, one = get_activity_task(run.snapshot, activity, "worker1")
+    run.snapshot, two = get_activity_task(run.snapshot, activity, "worker2")
+    assert one is not None and two is not None and one["taskToken"] != two["taskToken"]
+    run.snapshot = send_task_success(run.snapshot, two["taskToken"], '"two"')
+    run.step()
+    run.snapshot, three = get_activity_task(run.snapshot, activity, "worker3")
+    assert three is None  # worker1 still holds the other one
+    run.snapshot = send_task_success(run.snapshot, one["taskToken"], '"one"')
+    run.step()
+    assert run.snapshot["status"] == "SUCCEEDED"
+    assert run.snapshot["output"] == ["one", "two"]
+    workers = [
+        e["activityStartedEventDetails"].get("workerName")
+        for e in run.events
+        if e["type"] == "ActivityStarted"
+    ]
+    assert sorted(workers) == ["worker1", "worker2"]
+
+
+def test_every_map_run_child_waiting_for_a_callback_can_be_answered() -> None:
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "Ask",
+        "States": {"Ask": ask(HeartbeatSeconds=10, End=True)},
+    }
+    definition = {
+        "StartAt": "M",
+        "States": {"M": {"Type": "Map", "ItemProcessor": processor, "End": True}},
+    }
+    run = Published(definition, ["a", "b", "c"])
+    run.until_parked()
+    tasks = waiting_tasks(run.snapshot)
+    assert len(tasks) == 3
+    start_time = parse_iso(run.snapshot["now"])
+    later = format_iso(start_time + timedelta(seconds=8))
+    for task in tasks:
+        run.snapshot = send_task_heartbeat(run.snapshot, task["token"], now=later)
+    answer_time = format_iso(start_time + timedelta(seconds=15))  # past 10 s, within heartbeats
+    for position in (1, 2, 0):
+        run.snapshot = send_task_success(run.snapshot, tasks[position]["token"], f'"{position}"')
+        run.step(answer_time)
+    assert run.snapshot["status"] == "SUCCEEDED"
+    assert run.snapshot["output"] == ["0", "1", "2"]
