@@ -18,7 +18,7 @@ from typing import Any
 from apps.simulations.models import Simulation
 from apps.simulations.pace import pace_scale, real_time_of, seconds_until, virtual_now
 from stepscope.engine import StepResult, step
-from stepscope.engine.callbacks import waiting_task
+from stepscope.engine.callbacks import waiting_tasks
 from stepscope.engine.clock import format_iso, parse_iso
 from stepscope.engine.stepper import Snapshot
 
@@ -79,8 +79,11 @@ def next_countdown(simulation: Simulation, snapshot: Snapshot, wake_at: str | No
     moment = parse_iso(wake_at)
     scale = pace_scale(simulation.pace)
     if scale is None:
-        if waiting_task(snapshot) is None:
-            return 0.0  # the virtual clock jumps to it
+        deadlines = [parse_iso(t["deadline"]) for t in waiting_tasks(snapshot) if t.get("deadline")]
+        if not deadlines or moment < min(deadlines):
+            # Nothing waits, or the step is due for other iterations or branches (a callback's
+            # own deadline is not what is due): the virtual clock jumps to it.
+            return 0.0
         # A callback's deadline counts in real seconds, so a person has time to answer.
         return max(0.0, (moment - parse_iso(snapshot["now"])).total_seconds())
     return _real_seconds_until(simulation, snapshot, wake_at)
