@@ -37,6 +37,19 @@ def map_of(states: dict[str, Any], start_at: str, **fields: Any) -> dict[str, An
     }
 
 
+def ask_or_work() -> dict[str, Any]:
+    """Item 0 waits for a callback; any other item calls a Lambda."""
+    return {
+        "Pick": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "Ask"}],
+            "Default": "Work",
+        },
+        "Ask": ask(End=True),
+        "Work": {"Type": "Task", "Resource": LAMBDA, "End": True},
+    }
+
+
 def failing_work(durations: dict[str, Any]) -> dict[str, Any]:
     config = MockConfig.parse(
         {
@@ -115,15 +128,7 @@ def test_deadlines_one_millisecond_apart_both_pass_in_the_same_step() -> None:
 def test_a_sibling_failing_while_another_iteration_waits_fails_the_map_in_time() -> None:
     """Iteration 0 waits for a callback that never comes (no timeout); iteration 1's task fails
     after 1 s. The Map fails at 1 s, aborting the waiting iteration, without any answer."""
-    states = {
-        "Pick": {
-            "Type": "Choice",
-            "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "Ask"}],
-            "Default": "Work",
-        },
-        "Ask": ask(End=True),
-        "Work": {"Type": "Task", "Resource": LAMBDA, "End": True},
-    }
+    states = ask_or_work()
     completed = run_to_completion(
         map_of(states, "Pick"), [0, 1], resolvers=failing_work({"Work": 1})
     )
@@ -311,15 +316,7 @@ def test_a_heartbeat_keeps_a_waiting_iteration_alive_across_replays() -> None:
 def test_a_task_aborted_with_its_map_is_no_longer_listed_and_its_retry_waits_instead() -> None:
     """Iteration 0 waits; iteration 1 fails once, so the Map fails (aborting iteration 0) and is
     retried: only the retry's task waits, and answering it ends the execution."""
-    states = {
-        "Pick": {
-            "Type": "Choice",
-            "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "Ask"}],
-            "Default": "Work",
-        },
-        "Ask": ask(End=True),
-        "Work": {"Type": "Task", "Resource": LAMBDA, "End": True},
-    }
+    states = ask_or_work()
     retry = [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 0, "MaxAttempts": 1}]
     config = MockConfig.parse(
         {
