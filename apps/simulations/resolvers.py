@@ -77,12 +77,15 @@ def simulation_resolvers(
     test_case: str,
     state_machine: str | None,
     durations: Any = None,
+    definition: Any = None,
 ) -> dict[str, Any]:
+    """What a step runs tasks with. `definition`, when given, is checked against the durations
+    table (every state it names must be one of its Tasks)."""
     resolvers: dict[str, Any] = {"lambda": LambdaRegistry.from_config(lambda_handlers(lambdas_dir))}
     mocks = mock_test_case(mock_config, test_case, state_machine)
     if mocks is not None:
         resolvers["mocks"] = mocks
-    table = task_durations(durations)
+    table = task_durations(durations, definition)
     if table is not None:
         resolvers["durations"] = table
     return resolvers

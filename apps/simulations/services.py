@@ -29,7 +29,7 @@ from apps.executions.models import Execution
 from apps.simulations.models import Simulation
 from apps.simulations.pace import INSTANT, PaceError, pace_parse
 from apps.simulations.recording import simulation_record
-from apps.simulations.resolvers import ResolverError, simulation_resolvers, task_durations
+from apps.simulations.resolvers import ResolverError, simulation_resolvers
 from apps.simulations.scheduling import step_queue
 from apps.simulations.stepping import StepBatch, run_steps, step_now
 from stepscope.engine import StepResult, start
@@ -94,24 +94,24 @@ def _definition(version: DefinitionVersion) -> dict[str, Any]:
     return data
 
 
-def _checked_input(value: Any) -> Any:
+def _json_text(value: Any, what: str) -> str:
+    """`value` as the JSON text it will be stored as (NaN and Infinity refused)."""
     try:
-        text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as problem:
-        raise SimulationError(f"the input is not JSON: {problem}") from None
+        raise SimulationError(f"the {what} not JSON: {problem}") from None
+
+
+def _checked_input(value: Any) -> Any:
+    text = _json_text(value, "input is")
     if len(text.encode("utf-8")) > PAYLOAD_LIMIT_BYTES:
         raise SimulationError("the input is larger than 256 KiB, AWS's limit")
     return json.loads(text)
 
 
 def _checked_durations(value: Any) -> Any:
-    """The durations table as it will be stored (JSON; NaN and Infinity refused)."""
-    if value is None:
-        return None
-    try:
-        return json.loads(json.dumps(value, allow_nan=False))
-    except (TypeError, ValueError) as problem:
-        raise SimulationError(f"the task durations are not JSON: {problem}") from None
+    """The durations table as it will be stored."""
+    return None if value is None else json.loads(_json_text(value, "task durations are"))
 
 
 def simulation_start(
@@ -140,14 +140,14 @@ def simulation_start(
     try:
         pace = pace_parse(pace)
         machine = definition_version.definition.name
-        simulation_resolvers(  # refuse a bad folder or test case now, not in the worker
+        simulation_resolvers(  # refuse a bad folder, test case or durations now, not in the worker
             lambdas_dir=lambdas_dir or "",
             mock_config=mock_config,
             test_case=test_case or "",
             state_machine=machine,
             durations=durations,
+            definition=definition,
         )
-        task_durations(durations, definition)  # every state it names is one of the Tasks
     except (PaceError, ResolverError) as problem:
         raise SimulationError(str(problem)) from None
     key = uuid.uuid4()

@@ -1,4 +1,5 @@
-"""Concurrent iterations on the virtual clock: each inline Map iteration runs in its own fiber.
+"""Concurrent work on the virtual clock: inline Map iterations, Parallel branches and a Map Run's
+child executions each run in their own fiber.
 
 A fiber is a greenlet (a coroutine with its own stack, not a thread): it runs until it has to
 wait for a moment on the clock (a task's dispatch or duration, a Wait, a retry's back-off, a
@@ -9,6 +10,9 @@ as they do on AWS, deterministically, and nothing sleeps.
 Outside any pool, `pause_until` just moves the clock on: a state list runs straight through.
 A pool that itself runs inside a fiber (a Map in a Map iteration) waits for its next due fiber
 through its own fiber, so nested pools share one timeline.
+
+Once a callback waits inside a fiber, the clock's `horizon` bounds what else may run in the step
+(stepscope.engine.states.common, _waits); work due later stops the state (`horizon_reached`).
 """
 
 from __future__ import annotations
@@ -71,11 +75,11 @@ def forget_waits(clock: VirtualClock, serials: set[int]) -> None:
     elif all(parked is not first for parked, _ in kept):
         successor = kept[0][0]
         if first is not None and first.wake is not None:
-            horizon_merge(successor, first.wake)
+            _merge_wake(successor, first.wake)
         clock.waiting = successor
 
 
-def horizon_merge(waiting: Any, moment: datetime) -> None:
+def _merge_wake(waiting: Any, moment: datetime) -> None:
     waiting.wake = moment if waiting.wake is None else min(waiting.wake, moment)
 
 
@@ -112,7 +116,7 @@ def horizon_reached(clock: VirtualClock, moment: datetime) -> Any:
     the state stops with that callback, to be taken up again (`wake`) at `moment` at the
     latest. What to raise (the first callback that waits, a ParkedInBranch)."""
     waiting = clock.waiting
-    horizon_merge(waiting, moment)
+    _merge_wake(waiting, moment)
     return waiting
 
 
@@ -165,12 +169,6 @@ class FiberPool(Generic[Key]):
             return [key for key, _ in self._direct]
         return [key for _, _, key, _ in sorted(self._queue)]
 
-    def next_due(self) -> datetime | None:
-        """When the next fiber is due, or None when there is none."""
-        if self._direct:
-            return self._clock.now
-        return self._queue[0][0] if self._queue else None
-
     def next_finished(self) -> Finished[Key]:
         """Run the due fibers until one of them ends. Its exception, if it raised one, is
         returned rather than raised; the other fibers stay where they are."""
@@ -205,7 +203,7 @@ class FiberPool(Generic[Key]):
         if self._clock.horizon is not None and due > self._clock.horizon:
             raise horizon_reached(self._clock, due)
         pause_until(self._clock, due)
-        moment, _, key, fiber = heapq.heappop(self._queue)
+        _, _, key, fiber = heapq.heappop(self._queue)
         try:
             outcome = fiber.switch()
         except Exception as error:  # the fiber's own failure, handed to the caller

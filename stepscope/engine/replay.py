@@ -77,7 +77,7 @@ def parked_in_branch(
             "workers": workers,
             "published": published,
             # strictly after it: an answer then can never tie with what runs at it
-            "wake": None if wake is None else format_iso(wake + timedelta(milliseconds=1)),
+            "wake": None if wake is None else format_iso(wake + ANSWER_DELAY),
         },
     }
     return Suspend(resume_deadline(resume), resume)

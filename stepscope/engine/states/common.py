@@ -265,7 +265,7 @@ def _settled_in_branch(current: StateRun, park: Park) -> Callable[[int], Any]:
     waiting = _with_heartbeat(dict(park.waiting), run.heartbeats.get(token))
     if token in run.workers:  # an activity a worker already took (GetActivityTask)
         waiting["worker"] = run.workers[token]
-    answer = run.answers.get(str(waiting.get("token")))
+    answer = run.answers.get(token)
     deadline = parse_iso(waiting["deadline"]) if waiting.get("deadline") else None
     if answer is not None and (deadline is None or parse_iso(answer["at"]) < deadline):
         pause_until(run.clock, parse_iso(answer["at"]))

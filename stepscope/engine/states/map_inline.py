@@ -39,11 +39,11 @@ def run_inline(
     tolerated: int | None,
     max_concurrency: int,
 ) -> list[Any]:
+    from stepscope.engine.branches import may_wait
+
     limit = min(max_concurrency or INLINE_LIMIT, INLINE_LIMIT)
     outputs: list[Any] = [None] * len(items)
     frames: dict[int, Frame] = {}
-    from stepscope.engine.branches import may_wait
-
     # Iterations that never wait run one after another in the order fibers would run them.
     pool: FiberPool[int] = FiberPool(current.run.clock, direct=not may_wait(processor.states))
 
