@@ -235,6 +235,7 @@ def _running_execution(events: list[dict[str, Any]]) -> int:
 
     execution_id = 2**40 + secrets.randbelow(2**40)
     Execution.objects.create(
+        workspace=_bench_workspace(),
         pk=execution_id,
         name="bench-live",
         fingerprint=f"bench-live-{execution_id}",
@@ -309,3 +310,9 @@ def live_stack(event_count: int) -> Iterator[LiveStack]:
         stack = LiveStack(port, daphne.pid, cookie, execution_id, redis_url, events)
         stack.save_and_publish(1)  # ExecutionStarted, before anyone watches
         yield stack
+
+
+def _bench_workspace() -> Any:
+    from apps.accounts.models import Workspace
+
+    return Workspace.objects.get_or_create(name="bench")[0]

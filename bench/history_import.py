@@ -67,7 +67,10 @@ def floor_import(text: str) -> int:
 
     document = json.loads(text)
     execution = Execution.objects.create(
-        name="floor", fingerprint=f"floor-{time.perf_counter_ns()}", status="SUCCEEDED"
+        workspace=_bench_workspace(),
+        name="floor",
+        fingerprint=f"floor-{time.perf_counter_ns()}",
+        status="SUCCEEDED",
     )
     rows = [
         HistoryEvent(
@@ -88,7 +91,7 @@ def ours_import(text: str) -> int:
     from apps.executions.services import execution_import
 
     Execution.objects.filter(name__startswith="billing-run").delete()  # so it is a fresh import
-    result = execution_import(documents=[("bench.json", text)])
+    result = execution_import(workspace=_bench_workspace(), documents=[("bench.json", text)])
     return int(result.execution.pk)
 
 
@@ -168,3 +171,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _bench_workspace() -> Any:
+    from apps.accounts.models import Workspace
+
+    return Workspace.objects.get_or_create(name="bench")[0]

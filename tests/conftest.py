@@ -9,8 +9,19 @@ import pytest
 
 
 @pytest.fixture
-def user(django_user_model: Any) -> Any:
-    return django_user_model.objects.create_user(username="oncall", password="s3cret-pass-word")
+def workspace(db: None) -> Any:
+    """The team's workspace, where `user` is an admin."""
+    from tests.workspaces import team
+
+    return team()
+
+
+@pytest.fixture
+def user(django_user_model: Any, workspace: Any) -> Any:
+    from tests.workspaces import member
+
+    created = django_user_model.objects.create_user(username="oncall", password="s3cret-pass-word")
+    return member(created, "admin", workspace)
 
 
 @pytest.fixture

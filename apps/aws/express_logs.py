@@ -261,7 +261,7 @@ def _import_logged(pull: ExpressPull, logged: LoggedExecution, number: int, tota
         return
     summary.express_executions += 1
     summary.executions_listed += 1
-    stored = stored_executions(arns=[logged.arn]).get(logged.arn)
+    stored = stored_executions(workspace=context.workspace, arns=[logged.arn]).get(logged.arn)
     if (
         stored is not None
         and stored.status in TERMINAL
@@ -276,7 +276,7 @@ def _import_logged(pull: ExpressPull, logged: LoggedExecution, number: int, tota
     ]
     with transaction.atomic():
         try:
-            result = execution_import(documents=documents)
+            result = execution_import(workspace=context.workspace, documents=documents)
         except ExecutionImportError as error:
             summary.failures.append(f"{logged.arn}: not imported: {error}")
             return

@@ -144,7 +144,9 @@ def _settings_for(execution: Execution) -> tuple[SourceSettings, str]:
     region at the endpoint it was pulled from (an execution pulled by aws_sync without
     --source)."""
     pull = (
-        AwsPull.objects.filter(execution_arn=execution.execution_arn)
+        AwsPull.objects.filter(
+            workspace_id=execution.workspace_id, execution_arn=execution.execution_arn
+        )
         .select_related("source")
         .first()
     )
@@ -181,7 +183,7 @@ def _import_new(
         ("GetExecutionHistory (new events)", json.dumps({"events": events})),
     ]
     with transaction.atomic():
-        result = execution_import(documents=documents)
+        result = execution_import(workspace=execution.workspace, documents=documents)
         saved = result.execution
         kept = dict(saved.description or {})  # the redrive and version fields pulls keep
         kept.update({ours: description[k] for k, ours in EXTRA_FIELDS.items() if k in description})

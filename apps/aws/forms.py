@@ -8,6 +8,9 @@ from typing import Any
 
 from django import forms
 
+from apps.accounts.forms import add_workspace_field
+from apps.accounts.models import Role
+
 REGION_SEPARATORS = re.compile(r"[\s,]+")
 
 
@@ -38,8 +41,10 @@ class AwsSourceForm(forms.Form):
         help_text="Only for LocalStack or moto, such as http://127.0.0.1:5000 (empty for AWS).",
     )
 
-    def __init__(self, *args: Any, renaming: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, renaming: bool = True, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if user is not None:  # a new source: in a workspace where the user is an admin
+            add_workspace_field(self, user, Role.ADMIN)
         if not renaming:  # sources are saved by name: editing keeps the name
             self.fields["name"].disabled = True
             self.fields["name"].help_text = "A source keeps its name."

@@ -19,6 +19,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from apps.accounts.models import Workspace
 from apps.aws.errors import explain
 from apps.aws.pulling import PullContext, pull_histories
 from apps.aws.reading import NOT_AVAILABLE_CODES, jsonable
@@ -87,10 +88,12 @@ def _settled(execution: Execution) -> bool:
     return True
 
 
-def _with_map_runs(arns: Sequence[str]) -> list[Execution]:
-    """The stored executions among `arns` whose history started a Map Run."""
+def _with_map_runs(workspace: Workspace, arns: Sequence[str]) -> list[Execution]:
+    """The workspace's stored executions among `arns` whose history started a Map Run."""
     fingerprints = [arn_fingerprint(arn) for arn in arns]
-    found = Execution.objects.filter(fingerprint__in=fingerprints, events__type="MapRunStarted")
+    found = Execution.objects.filter(
+        workspace=workspace, fingerprint__in=fingerprints, events__type="MapRunStarted"
+    )
     return list(found.distinct().order_by("id"))
 
 
@@ -100,7 +103,7 @@ def map_runs_sync(*, context: PullContext, probe: Any, arns: Sequence[str], page
     work = [(arns, 0)]
     while work:
         batch, depth = work.pop(0)
-        for parent in _with_map_runs(batch):
+        for parent in _with_map_runs(context.workspace, batch):
             if _settled(parent):
                 continue
             children = _sync_parent(context, probe, parent, page_size)
@@ -187,12 +190,13 @@ def _sync_children(
             arns = [str(item["executionArn"]) for item in page]
             pullable = [item for item in page if ":express:" not in str(item["executionArn"])]
             summary.child_executions_listed += len(page)
-            to_pull = executions_to_pull(listed=pullable)
+            to_pull = executions_to_pull(workspace=context.workspace, listed=pullable)
             summary.executions_unchanged += len(pullable) - len(to_pull)
             pull_histories(context, to_pull)
-            Execution.objects.filter(fingerprint__in=[arn_fingerprint(arn) for arn in arns]).update(
-                parent_execution=parent, map_run_arn=run_arn
-            )
+            Execution.objects.filter(
+                workspace=context.workspace,
+                fingerprint__in=[arn_fingerprint(arn) for arn in arns],
+            ).update(parent_execution=parent, map_run_arn=run_arn)
             listed.extend(arns)
     except _Unavailable:
         summary.notes.append(

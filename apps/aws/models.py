@@ -14,17 +14,27 @@ from apps.json_fields import NulSafeJSONField
 
 
 class AwsSource(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.PROTECT, related_name="aws_sources"
+    )
+    name = models.CharField(max_length=200)
     profile_name = models.CharField(max_length=200, blank=True)  # a profile in ~/.aws/config
     role_arn = models.CharField(max_length=2048, blank=True)  # assumed with sts:AssumeRole
     regions = NulSafeJSONField(default=list)  # ["us-east-1", ...]
     endpoint_url = models.CharField(max_length=2048, blank=True)  # LocalStack or moto
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # What a connection test last passed for (a digest of endpoint, profile, role and regions):
+    # a source whose settings changed since must be tested again before it is pulled from.
+    tested_settings = models.CharField(max_length=64, blank=True)
+    tested_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="aws_source_name_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -38,7 +48,10 @@ class AwsPull(models.Model):
         COMPLETE = "complete"
         FAILED = "failed"
 
-    execution_arn = models.CharField(max_length=2048, unique=True)
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.PROTECT, related_name="aws_pulls"
+    )
+    execution_arn = models.CharField(max_length=2048)
     source = models.ForeignKey(AwsSource, null=True, blank=True, on_delete=models.SET_NULL)
     region = models.CharField(max_length=64)
     # The endpoint it was pulled from when no stored source says (aws_sync --endpoint-url), so a
@@ -54,6 +67,11 @@ class AwsPull(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "execution_arn"], name="aws_pull_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.execution_arn} ({self.status}, {self.pages} pages)"

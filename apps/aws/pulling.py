@@ -20,6 +20,7 @@ from typing import Any
 
 from django.db import transaction
 
+from apps.accounts.models import Workspace
 from apps.aws import reading
 from apps.aws.errors import AwsPullError, explain
 from apps.aws.models import AwsPull, AwsPullPage, AwsSource
@@ -46,6 +47,7 @@ STALE_TOKEN_CODES = {"InvalidToken"}
 
 @dataclass(frozen=True)
 class PullContext:
+    workspace: Workspace
     client: Any
     region: str
     endpoint_url: str
@@ -90,6 +92,7 @@ _Message = _Page | _Done | _Failed
 def _start(context: PullContext, arn: str) -> _Job:
     """The pull record for `arn`: carried on from its saved token, or started afresh."""
     pull, created = AwsPull.objects.get_or_create(
+        workspace=context.workspace,
         execution_arn=arn,
         defaults={
             "region": context.region,
@@ -212,7 +215,11 @@ def _definition(context: PullContext, machine: dict[str, Any] | None) -> None:
     if not machine or not isinstance(machine.get("definition"), str):
         return
     try:
-        outcome = definition_import(text=machine["definition"], name=str(machine.get("name", "")))
+        outcome = definition_import(
+            workspace=context.workspace,
+            text=machine["definition"],
+            name=str(machine.get("name", "")),
+        )
     except ValueError as error:
         context.summary.notes.append(f"definition of {machine.get('name')!r} not kept: {error}")
         return
@@ -224,10 +231,12 @@ def _import(context: PullContext, message: _Done, finished: int, total: int) -> 
     with transaction.atomic():
         pull = AwsPull.objects.select_for_update().get(pk=message.job.pull_id)
         _definition(context, message.machine)
-        stored = stored_executions(arns=[arn]).get(arn)
+        stored = stored_executions(workspace=context.workspace, arns=[arn]).get(arn)
         before = last_event_id(execution=stored) if stored else 0
         try:
-            result = execution_import(documents=_documents(pull, message))
+            result = execution_import(
+                workspace=context.workspace, documents=_documents(pull, message)
+            )
         except ExecutionImportError as error:
             _fail(context, _Failed(message.job, AwsPullError(f"not imported: {error}")))
             return

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 
+from apps.accounts.models import Workspace
+from apps.accounts.scoping import visible
 from apps.aws.models import AwsPull, AwsSource
 from apps.executions.models import Execution
 
@@ -18,20 +21,20 @@ def arn_fingerprint(arn: str) -> str:
     return hashlib.sha256(arn.encode("utf-8")).hexdigest()
 
 
-def stored_executions(*, arns: Iterable[str]) -> dict[str, Execution]:
-    """The stored executions among `arns`, by ARN."""
+def stored_executions(*, workspace: Workspace, arns: Iterable[str]) -> dict[str, Execution]:
+    """The workspace's stored executions among `arns`, by ARN."""
     by_fingerprint = {arn_fingerprint(arn): arn for arn in arns}
-    found = Execution.objects.filter(fingerprint__in=list(by_fingerprint))
+    found = Execution.objects.filter(workspace=workspace, fingerprint__in=list(by_fingerprint))
     return {by_fingerprint[execution.fingerprint]: execution for execution in found}
 
 
-def executions_to_pull(*, listed: Iterable[dict[str, object]]) -> list[str]:
+def executions_to_pull(*, workspace: Workspace, listed: Iterable[dict[str, object]]) -> list[str]:
     """The ARNs of listed executions worth pulling: not stored yet, not finished when stored,
     listed with another status than stored (redriven), or with a pull left half-way."""
     items = {str(item["executionArn"]): str(item.get("status", "")) for item in listed}
-    stored = stored_executions(arns=items)
+    stored = stored_executions(workspace=workspace, arns=items)
     unfinished = set(
-        AwsPull.objects.filter(execution_arn__in=list(items))
+        AwsPull.objects.filter(workspace=workspace, execution_arn__in=list(items))
         .exclude(status=AwsPull.Status.COMPLETE)
         .values_list("execution_arn", flat=True)
     )
@@ -49,10 +52,11 @@ def executions_to_pull(*, listed: Iterable[dict[str, object]]) -> list[str]:
     return wanted
 
 
-def aws_source_list() -> QuerySet[AwsSource]:
-    return AwsSource.objects.all()
+def aws_source_list(*, user: Any) -> QuerySet[AwsSource]:
+    """The sources the user may see."""
+    return visible(AwsSource.objects.select_related("workspace"), user)
 
 
-def aws_source_get(*, name: str) -> AwsSource:
-    """A source by name; raises AwsSource.DoesNotExist."""
-    return AwsSource.objects.get(name=name)
+def aws_source_get(*, workspace: Workspace, name: str) -> AwsSource:
+    """A workspace's source by name; raises AwsSource.DoesNotExist."""
+    return AwsSource.objects.get(workspace=workspace, name=name)

@@ -12,6 +12,8 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.utils import timezone
 
+from apps.accounts.audit import audit_record
+from apps.accounts.models import Workspace
 from apps.aws import reading
 from apps.aws.clients import (
     AwsSetupError,
@@ -52,19 +54,22 @@ def _checked(regions: Sequence[str], role_arn: str, endpoint_url: str) -> tuple[
 
 def aws_source_save(
     *,
+    workspace: Workspace,
     name: str,
     regions: Sequence[str],
     profile_name: str = "",
     role_arn: str = "",
     endpoint_url: str = "",
+    actor: Any = None,
 ) -> AwsSource:
-    """Create or update the source called `name`. It never holds a secret key: credentials come
-    from boto3's chain. Raises AwsSetupError with a message fit to show."""
+    """Create or update the workspace's source called `name`. It never holds a secret key:
+    credentials come from boto3's chain. Raises AwsSetupError with a message fit to show."""
     name = " ".join(name.split())
     if not name:
         raise AwsSetupError("Give the source a name.")
     cleaned = _checked(regions, role_arn.strip(), endpoint_url.strip())
-    source, _ = AwsSource.objects.update_or_create(
+    source, created = AwsSource.objects.update_or_create(
+        workspace=workspace,
         name=name[:200],
         defaults={
             "regions": list(cleaned),
@@ -73,7 +78,23 @@ def aws_source_save(
             "endpoint_url": endpoint_url.strip(),
         },
     )
+    audit_record(
+        action="aws_source.create" if created else "aws_source.change",
+        workspace=workspace,
+        actor=actor,
+        target=source.name,
+        detail=_source_fields(source),
+    )
     return source
+
+
+def _source_fields(source: AwsSource) -> dict[str, Any]:
+    return {
+        "regions": list(source.regions),
+        "profile_name": source.profile_name,
+        "role_arn": source.role_arn,
+        "endpoint_url": source.endpoint_url,
+    }
 
 
 def source_settings(*, source: AwsSource) -> SourceSettings:
@@ -129,6 +150,7 @@ def aws_connection_test(*, source: SourceSettings) -> list[ConnectionCheck]:
 @dataclass(frozen=True)
 class SyncRequest:
     source: SourceSettings
+    workspace: Workspace  # where what is pulled is kept
     aws_source: AwsSource | None = None
     state_machine: str = ""  # a name or an ARN; empty: every state machine
     since: datetime | None = None
@@ -205,6 +227,7 @@ def _sync_region(
         summary.failures.append(f"{region}: {explain(error, region=region, endpoint_url=endpoint)}")
         return False
     context = PullContext(
+        workspace=request.workspace,
         client=clients.client,
         region=region,
         endpoint_url=endpoint,
@@ -229,17 +252,23 @@ def _sync_region(
     return bool(machines)
 
 
-def _import_definition(summary: SyncSummary, described: dict[str, Any], name: str) -> None:
+def _import_definition(
+    workspace: Workspace, summary: SyncSummary, described: dict[str, Any], name: str
+) -> None:
     text = described.get("definition")
     if not isinstance(text, str):
         return
     try:
-        summary.definitions_added += definition_import(text=text, name=name).created
+        summary.definitions_added += definition_import(
+            workspace=workspace, text=text, name=name
+        ).created
     except ValueError as error:
         summary.notes.append(f"a definition of {name!r} was not kept: {error}")
 
 
-def _sync_versions(clients: _Region, arn: str, name: str, summary: SyncSummary) -> None:
+def _sync_versions(
+    workspace: Workspace, clients: _Region, arn: str, name: str, summary: SyncSummary
+) -> None:
     """Published versions, oldest first, each a definition version when its text is new."""
     if clients.versions_available:
         versions = reading.state_machine_versions(clients.probe, arn)
@@ -249,7 +278,7 @@ def _sync_versions(clients: _Region, arn: str, name: str, summary: SyncSummary) 
         for version in reversed(versions or []):
             summary.versions += 1
             described = reading.state_machine(clients.client, version["stateMachineVersionArn"])
-            _import_definition(summary, described, name)
+            _import_definition(workspace, summary, described, name)
     if clients.aliases_available:
         aliases = reading.state_machine_aliases(clients.probe, arn)
         if aliases is None:
@@ -262,8 +291,8 @@ def _sync_machine(request: SyncRequest, clients: _Region, arn: str, context: Pul
     summary, progress = context.summary, context.progress
     described = reading.state_machine(clients.client, arn)
     name = str(described.get("name") or arn.rsplit(":", 1)[-1])
-    _sync_versions(clients, arn, name, summary)
-    _import_definition(summary, described, name)
+    _sync_versions(request.workspace, clients, arn, name, summary)
+    _import_definition(request.workspace, summary, described, name)
     if described.get("type") == "EXPRESS":  # no GetExecutionHistory: read CloudWatch Logs
         express_executions_sync(
             context=context,
@@ -279,7 +308,7 @@ def _sync_machine(request: SyncRequest, clients: _Region, arn: str, context: Pul
     )
     for page in reading.executions(clients.client, arn, wanted):
         summary.executions_listed += len(page)
-        to_pull = executions_to_pull(listed=page)
+        to_pull = executions_to_pull(workspace=request.workspace, listed=page)
         summary.executions_unchanged += len(page) - len(to_pull)
         progress(
             SyncProgress(

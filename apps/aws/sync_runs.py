@@ -90,7 +90,11 @@ def source_pull_run(*, run_id: int) -> AwsSyncRun | None:
     if not claimed:
         return None
     run = AwsSyncRun.objects.select_related("source").get(pk=run_id)
-    request = SyncRequest(source=source_settings(source=run.source), aws_source=run.source)
+    request = SyncRequest(
+        source=source_settings(source=run.source),
+        workspace=run.source.workspace,
+        aws_source=run.source,
+    )
     changes: dict[str, Any] = {"finished_at": None}
     try:
         summary = aws_sync(request=request, progress=partial(_record, run_id))

@@ -15,6 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.models import Role, Workspace
+from apps.accounts.scoping import object_view, signed_in
 from apps.aws import following, selectors, services, sync_runs
 from apps.aws.forms import AwsSourceForm, source_initial
 from apps.aws.models import AwsPull, AwsSource
@@ -31,17 +33,22 @@ ERROR_FIELDS = (
 
 
 def _source(pk: int) -> AwsSource:
-    return get_object_or_404(AwsSource, pk=pk)
+    """The source a view's access rule has already let through."""
+    return get_object_or_404(AwsSource.objects.select_related("workspace"), pk=pk)
 
 
-def _save(form: AwsSourceForm, *, creating: bool) -> AwsSource | None:
+def _save(
+    form: AwsSourceForm, *, workspace: Workspace, creating: bool, actor: Any
+) -> AwsSource | None:
     """Save through the service; its refusals land on the field they are about."""
     data = form.cleaned_data
-    if creating and selectors.aws_source_list().filter(name=data["name"]).exists():
+    if creating and AwsSource.objects.filter(workspace=workspace, name=data["name"]).exists():
         form.add_error("name", f"There is already a source named {data['name']}.")
         return None
     try:
         return services.aws_source_save(
+            workspace=workspace,
+            actor=actor,
             name=data["name"],
             regions=data["regions"],
             profile_name=data["profile_name"],
@@ -55,17 +62,20 @@ def _save(form: AwsSourceForm, *, creating: bool) -> AwsSource | None:
         return None
 
 
+@signed_in()
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    sources = selectors.aws_source_list()
+    sources = selectors.aws_source_list(user=request.user)
     return render(request, "aws/list.html", {"sources": sources})
 
 
+@signed_in(read=Role.ADMIN, write=Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def source_new(request: HttpRequest) -> HttpResponse:
-    form = AwsSourceForm(request.POST or None)
+    form = AwsSourceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        source = _save(form, creating=True)
+        workspace = form.cleaned_data["workspace"]
+        source = _save(form, workspace=workspace, creating=True, actor=request.user)
         if source is not None:
             messages.success(request, f"Saved the AWS source {source.name}.")
             return redirect("aws:detail", source.pk)
@@ -73,12 +83,14 @@ def source_new(request: HttpRequest) -> HttpResponse:
     return render(request, "aws/form.html", {"form": form, "source": None}, status=status)
 
 
+@object_view(AwsSource, read=Role.ADMIN, write=Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     source = _source(pk)
     form = AwsSourceForm(request.POST or None, initial=source_initial(source), renaming=False)
     if request.method == "POST" and form.is_valid():
-        if _save(form, creating=False) is not None:
+        saved = _save(form, workspace=source.workspace, creating=False, actor=request.user)
+        if saved is not None:
             messages.success(request, f"Saved the AWS source {source.name}.")
             return redirect("aws:detail", source.pk)
     status = 400 if form.is_bound else 200
@@ -109,11 +121,13 @@ def _detail(
     return render(request, "aws/detail.html", context, status=status)
 
 
+@object_view(AwsSource)
 @require_GET
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _source(pk))
 
 
+@object_view(AwsSource, write=Role.ADMIN)
 @require_POST
 def source_test(request: HttpRequest, pk: int) -> HttpResponse:
     """Test the connection now and show each region's message on the source's page."""
@@ -122,6 +136,7 @@ def source_test(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, source, checks=checks)
 
 
+@object_view(AwsSource, write=Role.DEBUGGER)
 @require_POST
 def source_pull(request: HttpRequest, pk: int) -> HttpResponse:
     source = _source(pk)
@@ -143,6 +158,7 @@ def _back(request: HttpRequest, execution: Execution) -> HttpResponse:
     return redirect(execution.get_absolute_url())
 
 
+@object_view(Execution, write=Role.DEBUGGER)
 @require_POST
 def execution_follow(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow (action=follow) or stop following (action=unfollow) a running AWS execution."""

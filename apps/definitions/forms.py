@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from apps.accounts.forms import add_workspace_field
 from stepscope.asl.loading import MAX_DEFINITION_BYTES
 
 MIB = 1024 * 1024
@@ -31,8 +32,11 @@ class DefinitionImportForm(forms.Form):
     file = forms.FileField(required=False, label="…or upload a file")
     choose = forms.ChoiceField(required=False, label="State machine in the template")
 
-    def __init__(self, *args: Any, choices: tuple[str, ...] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any = None, choices: tuple[str, ...] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        add_workspace_field(self, user)
         if choices:
             self.fields["choose"].choices = [("", "— pick one —"), *((c, c) for c in choices)]
         else:

@@ -13,12 +13,18 @@ from apps.json_fields import NulSafeJSONField
 
 
 class Definition(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.PROTECT, related_name="definitions"
+    )
+    name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "name"], name="definition_name_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name

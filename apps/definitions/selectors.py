@@ -8,6 +8,7 @@ from typing import Any, TypedDict
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 
+from apps.accounts.scoping import visible
 from apps.definitions.models import Definition, DefinitionVersion
 from stepscope.asl.build_model import build_state_machine
 from stepscope.asl.model import StateMachine
@@ -27,10 +28,13 @@ class SourceLine(TypedDict):
     severity: str
 
 
-def definition_list() -> QuerySet[Definition]:
-    return Definition.objects.annotate(
-        version_count=Count("versions"), latest_number=Max("versions__number")
-    ).order_by("name")
+def definition_list(*, user: Any) -> QuerySet[Definition]:
+    """The definitions the user may see."""
+    return (
+        visible(Definition.objects.select_related("workspace"), user)
+        .annotate(version_count=Count("versions"), latest_number=Max("versions__number"))
+        .order_by("name")
+    )
 
 
 def definition_latest_versions(definitions: list[Definition]) -> dict[int, DefinitionVersion]:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from apps.accounts.models import Workspace
 from apps.definitions.models import Definition, DefinitionVersion, RenderedGraph
 from stepscope.asl.build_model import build_state_machine
 from stepscope.asl.loading import LoadedDefinition, load_definition
@@ -46,9 +47,15 @@ def _name_for(name: str, loaded: LoadedDefinition) -> str:
 
 
 def definition_import(
-    *, text: str, name: str = "", choose: str | None = None, user: Any = None
+    *,
+    workspace: Workspace,
+    text: str,
+    name: str = "",
+    choose: str | None = None,
+    user: Any = None,
 ) -> ImportOutcome:
-    """Import a definition (JSON, YAML, or a CloudFormation/SAM template) under `name`.
+    """Import a definition (JSON, YAML, or a CloudFormation/SAM template) under `name` in
+    `workspace` (names are unique within a workspace).
 
     Raises SourceError (unparseable, with line and column), DefinitionTooLarge,
     TemplateChoiceRequired (several machines in a template: pass `choose`), DefinitionNameError or
@@ -58,7 +65,7 @@ def definition_import(
     name = _name_for(name, loaded)
     digest = hashlib.sha256(loaded.text.encode("utf-8")).hexdigest()
     with transaction.atomic():
-        definition, _ = Definition.objects.get_or_create(name=name)
+        definition, _ = Definition.objects.get_or_create(workspace=workspace, name=name)
         definition = Definition.objects.select_for_update().get(pk=definition.pk)
         existing = definition.versions.filter(sha256=digest).first()
         if existing is not None:
@@ -104,12 +111,14 @@ class DemoLoad:
     unchanged: int
 
 
-def demo_definitions_load(*, directory: Path = DEMO_DIR) -> DemoLoad:
+def demo_definitions_load(*, workspace: Workspace, directory: Path = DEMO_DIR) -> DemoLoad:
     """Import every demo definition in fixtures/definitions/, named after its file."""
     created = unchanged = 0
     for path in sorted(directory.glob("*.asl.*")):
         name = path.name.split(".asl.")[0]
-        outcome = definition_import(text=path.read_text(encoding="utf-8"), name=name)
+        outcome = definition_import(
+            workspace=workspace, text=path.read_text(encoding="utf-8"), name=name
+        )
         created += outcome.created
         unchanged += not outcome.created
     return DemoLoad(created=created, unchanged=unchanged)

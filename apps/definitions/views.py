@@ -10,8 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.accounts.models import Role
+from apps.accounts.scoping import object_view, signed_in
 from apps.definitions import selectors, services
 from apps.definitions.forms import DefinitionImportForm, size_text
+from apps.definitions.models import Definition
 from stepscope.asl.loading import (
     DefinitionTooLarge,
     TemplateChoiceRequired,
@@ -29,9 +32,10 @@ def _direction(request: HttpRequest) -> str:
     return direction if direction in DIRECTIONS else "TB"
 
 
+@signed_in()
 @require_GET
 def definition_list(request: HttpRequest) -> HttpResponse:
-    definitions = list(selectors.definition_list())
+    definitions = list(selectors.definition_list(user=request.user))
     latest = selectors.definition_latest_versions(definitions)
     rows = [(definition, latest.get(definition.pk)) for definition in definitions]
     return render(request, "definitions/list.html", {"rows": rows})
@@ -47,24 +51,29 @@ def _source_error_context(text: str, error: SourceError) -> dict[str, object]:
     return {"excerpt": excerpt, "line": error.line, "column": error.column or 1}
 
 
+@signed_in(read=Role.DEBUGGER, write=Role.DEBUGGER)
 @require_http_methods(["GET", "POST"])
 def definition_import(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "definitions/import.html", {"form": DefinitionImportForm()})
+        form = DefinitionImportForm(user=request.user)
+        return render(request, "definitions/import.html", {"form": form})
     choices = tuple(request.POST.getlist("choices"))
-    form = DefinitionImportForm(request.POST, request.FILES, choices=choices)
+    form = DefinitionImportForm(request.POST, request.FILES, user=request.user, choices=choices)
     context: dict[str, object] = {"form": form}
     if form.is_valid():
         text = form.cleaned_data["text"]
         try:
             outcome = services.definition_import(
+                workspace=form.cleaned_data["workspace"],
                 text=text,
                 name=form.cleaned_data.get("name", ""),
                 choose=form.cleaned_data.get("choose") or None,
                 user=request.user,
             )
         except TemplateChoiceRequired as error:
-            form = DefinitionImportForm(request.POST, request.FILES, choices=error.choices)
+            form = DefinitionImportForm(
+                request.POST, request.FILES, user=request.user, choices=error.choices
+            )
             form.is_valid()
             form.add_error("choose", str(error))
             context = {"form": form, "choices": error.choices}
@@ -86,6 +95,7 @@ def definition_import(request: HttpRequest) -> HttpResponse:
     return render(request, "definitions/import.html", context, status=400)
 
 
+@object_view(Definition)
 @require_GET
 def definition_detail(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
     version = selectors.version_get(definition_id=pk, number=number)
@@ -123,6 +133,7 @@ def _filename(version: object, suffix: str) -> str:
     return f"{safe or 'definition'}-v{getattr(version, 'number')}.{suffix}"  # noqa: B009
 
 
+@object_view(Definition)
 @require_GET
 def version_download(request: HttpRequest, pk: int, number: int, fmt: str) -> HttpResponse:
     version = selectors.version_get(definition_id=pk, number=number)

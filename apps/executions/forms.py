@@ -6,6 +6,9 @@ from typing import Any
 
 from django import forms
 
+from apps.accounts.forms import add_workspace_field
+from apps.accounts.models import Role
+from apps.accounts.scoping import workspaces
 from apps.definitions.forms import size_text
 from apps.definitions.models import Definition
 from stepscope.history.status import EXECUTION_STATUS_STYLES
@@ -59,12 +62,16 @@ class ExecutionImportForm(forms.Form):
     definition = forms.ChoiceField(required=False, label="Definition")
     name = forms.CharField(required=False, max_length=200, label="Execution name")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        names = Definition.objects.order_by("name").values_list("pk", "name")
+        add_workspace_field(self, user)
+        definitions = Definition.objects.filter(workspace__in=workspaces(user, Role.DEBUGGER))
+        names = definitions.order_by("workspace__name", "name").values_list(
+            "pk", "workspace__name", "name"
+        )
         self.fields["definition"].choices = [
             ("", "Find it by state machine name, or draw what the history shows"),
-            *((str(pk), name) for pk, name in names),
+            *((str(pk), f"{workspace} / {name}") for pk, workspace, name in names),
         ]
 
     def clean_files(self) -> list[tuple[str, str]]:
@@ -92,6 +99,7 @@ STATUS_CHOICES = [
 
 
 class ExecutionFilterForm(forms.Form):
+    workspace = forms.ChoiceField(required=False, label="Workspace")
     state_machine = forms.ChoiceField(required=False, label="State machine")
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
     started_after = forms.DateTimeField(
@@ -105,8 +113,14 @@ class ExecutionFilterForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
-    def __init__(self, *args: Any, state_machines: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, state_machines: list[str], workspace_names: Any = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["workspace"].choices = [
+            ("", "Any workspace"),
+            *((name, name) for name in workspace_names),
+        ]
         self.fields["state_machine"].choices = [
             ("", "Any state machine"),
             *((name, name) for name in state_machines),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from apps.accounts.models import Workspace
 from apps.definitions.models import Definition, DefinitionVersion
 from apps.definitions.services import definition_import
 from stepscope.asl.build_model import build_state_machine
@@ -21,16 +22,19 @@ class DefinitionLink:
     how: str  # a sentence for the import report
 
 
-def definition_find(name_or_id: str | int) -> Definition:
-    """A definition by id (digits) or by exact name; raises UnknownDefinitionError."""
+def definition_find(name_or_id: str | int, *, workspace: Workspace) -> Definition:
+    """A definition of the workspace by id (digits) or by exact name; raises
+    UnknownDefinitionError."""
     text = str(name_or_id).strip()
-    found = Definition.objects.filter(name=text).first()
+    definitions = Definition.objects.filter(workspace=workspace)
+    found = definitions.filter(name=text).first()
     if found is None and text.isdigit():
-        found = Definition.objects.filter(pk=int(text)).first()
+        found = definitions.filter(pk=int(text)).first()
     if found is None:
         raise UnknownDefinitionError(
-            f"There is no definition named or numbered {text!r}. Import the definition first, "
-            "or leave the definition out to draw the states the history shows."
+            f"There is no definition named or numbered {text!r} in workspace {workspace}. "
+            "Import the definition first, or leave the definition out to draw the states the "
+            "history shows."
         )
     return found
 
@@ -56,6 +60,7 @@ def best_version(definition: Definition, history_states: set[str]) -> Definition
 
 def link_definition(
     *,
+    workspace: Workspace,
     given: str | int | None,
     definition_text: str | None,
     state_machine_name: str | None,
@@ -65,13 +70,15 @@ def link_definition(
 ) -> DefinitionLink:
     """Tie a history to a version: the one given, the text that came with it, or one by name."""
     if given is not None and str(given).strip():
-        definition = definition_find(given)
+        definition = definition_find(given, workspace=workspace)
         version = best_version(definition, history_states)
         return DefinitionLink(version, f"tied to {version}, as asked")
     if definition_text:
         name = state_machine_name or "imported-with-history"
         try:
-            outcome = definition_import(text=definition_text, name=name, user=user)
+            outcome = definition_import(
+                workspace=workspace, text=definition_text, name=name, user=user
+            )
         except ValueError as error:
             problems.append(f"The definition that came with the history was not used: {error}")
         else:
@@ -80,7 +87,7 @@ def link_definition(
                 outcome.version, f"tied to {outcome.version} ({verb} from the history's files)"
             )
     if state_machine_name:
-        definition = Definition.objects.filter(name=state_machine_name).first()
+        definition = Definition.objects.filter(workspace=workspace, name=state_machine_name).first()
         if definition is not None:
             version = best_version(definition, history_states)
             if version is not None:

@@ -21,11 +21,14 @@ class Execution(models.Model):
         SIMULATION = "simulation"
         AWS = "aws"
 
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.PROTECT, related_name="executions"
+    )
     name = models.CharField(max_length=200)
     execution_arn = models.CharField(max_length=2048, blank=True)
     # The ARN when known, else a digest of the first event: the same history imported twice is
-    # the same execution.
-    fingerprint = models.CharField(max_length=64, unique=True)
+    # the same execution (within its workspace).
+    fingerprint = models.CharField(max_length=64)
     first_event_digest = models.CharField(max_length=64, blank=True, db_index=True)
     state_machine_name = models.CharField(max_length=200, blank=True, db_index=True)
     state_machine_arn = models.CharField(max_length=2048, blank=True)
@@ -68,6 +71,11 @@ class Execution(models.Model):
     class Meta:
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["status", "started_at"], name="execution_status_started")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "fingerprint"], name="execution_fingerprint_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

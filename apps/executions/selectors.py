@@ -13,6 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
 
+from apps.accounts.scoping import visible
 from apps.executions.models import Execution, HistoryEvent
 from stepscope.history.importing import ExecutionDescription, write_bundle
 from stepscope.history.projection import Projection, StateRun, project
@@ -24,22 +25,30 @@ _projections: OrderedDict[tuple[int, int, str], Projection] = OrderedDict()
 _lock = threading.Lock()
 
 
-def execution_recent(*, limit: int = 25) -> QuerySet[Execution]:
-    return Execution.objects.order_by("-started_at", "-id")[:limit]
+def _visible(user: Any) -> QuerySet[Execution]:
+    return visible(Execution.objects.select_related("workspace"), user)
 
 
-def execution_failed_count() -> int:
-    return Execution.objects.filter(status__in=["FAILED", "TIMED_OUT", "ABORTED"]).count()
+def execution_recent(*, user: Any, limit: int = 25) -> QuerySet[Execution]:
+    return _visible(user).order_by("-started_at", "-id")[:limit]
+
+
+def execution_failed_count(*, user: Any) -> int:
+    return _visible(user).filter(status__in=["FAILED", "TIMED_OUT", "ABORTED"]).count()
 
 
 def execution_list(
     *,
+    user: Any,
+    workspace: str = "",
     state_machine: str = "",
     status: str = "",
     started_after: datetime | None = None,
     started_before: datetime | None = None,
 ) -> QuerySet[Execution]:
-    executions = Execution.objects.select_related("definition_version__definition")
+    executions = _visible(user).select_related("definition_version__definition")
+    if workspace:
+        executions = executions.filter(workspace__name=workspace)
     if state_machine:
         executions = executions.filter(state_machine_name=state_machine)
     if status == "problem":
@@ -53,16 +62,18 @@ def execution_list(
     return executions.order_by("-started_at", "-id")
 
 
-def state_machine_names() -> list[str]:
-    names = Execution.objects.exclude(state_machine_name="").values_list(
-        "state_machine_name", flat=True
+def state_machine_names(*, user: Any) -> list[str]:
+    names = (
+        _visible(user).exclude(state_machine_name="").values_list("state_machine_name", flat=True)
     )
     return sorted(set(names))
 
 
 def execution_get(*, pk: int) -> Execution:
     execution = (
-        Execution.objects.select_related("definition_version__definition", "imported_by")
+        Execution.objects.select_related(
+            "workspace", "definition_version__definition", "imported_by"
+        )
         .filter(pk=pk)
         .first()
     )

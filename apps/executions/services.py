@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.accounts.models import Workspace
 from apps.definitions.services import version_graph_svg
 from apps.executions.linking import UnknownDefinitionError, link_definition, missing_states
 from apps.executions.models import Execution
@@ -85,11 +86,11 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _find_execution(imported: ImportedHistory) -> Execution | None:
+def _find_execution(imported: ImportedHistory, workspace: Workspace) -> Execution | None:
     """The stored execution this history belongs to: by ARN, else by its first event (so a
     history imported without describe output and again with it is still one execution)."""
     arn = imported.description.execution_arn if imported.description else None
-    executions = Execution.objects.select_for_update()
+    executions = Execution.objects.select_for_update().filter(workspace=workspace)
     if arn:
         found = executions.filter(fingerprint=_digest(arn)).first()
         if found is not None:
@@ -171,6 +172,7 @@ def _log_entry(
 
 def execution_import(
     *,
+    workspace: Workspace,
     documents: Sequence[Document],
     definition: str | int | None = None,
     name: str | None = None,
@@ -188,7 +190,7 @@ def execution_import(
             "No usable history events were found" + (f" ({reasons})." if reasons else ".")
         )
     skipped.extend(imported.skipped)
-    request = _Request(documents, definition, name, user)
+    request = _Request(workspace, documents, definition, name, user)
     try:
         return _import_once(imported, skipped, request)
     except IntegrityError:  # another import created the same execution at the same moment
@@ -197,6 +199,7 @@ def execution_import(
 
 @dataclass(frozen=True)
 class _Request:
+    workspace: Workspace
     documents: Sequence[Document]
     definition: str | int | None
     name: str | None
@@ -204,12 +207,15 @@ class _Request:
 
 
 def _execution_for(imported: ImportedHistory, request: _Request) -> tuple[Execution, bool]:
-    execution = _find_execution(imported)
+    execution = _find_execution(imported, request.workspace)
     created = execution is None
     if execution is None:
         first = _digest(canonical(imported.events[0]))
         execution = Execution(
-            fingerprint=first, first_event_digest=first, imported_by=_user(request.user)
+            workspace=request.workspace,
+            fingerprint=first,
+            first_event_digest=first,
+            imported_by=_user(request.user),
         )
     given = (request.name or "").strip()
     execution.name = given[:NAME_MAX_LENGTH] if given else execution.name
@@ -281,6 +287,7 @@ def _relink(
         return f"kept {execution.definition_version}"
     try:
         link = link_definition(
+            workspace=request.workspace,
             given=given,
             definition_text=imported.definition,
             state_machine_name=execution.state_machine_name or None,
@@ -301,7 +308,9 @@ class DemoLoad:
     failed: tuple[str, ...]
 
 
-def demo_executions_load(*, directory: Path = DEMO_DIR, user: Any = None) -> DemoLoad:
+def demo_executions_load(
+    *, workspace: Workspace, directory: Path = DEMO_DIR, user: Any = None
+) -> DemoLoad:
     """Import every demo history in fixtures/histories/ with its `.describe.json`, if any."""
     created = unchanged = 0
     failed: list[str] = []
@@ -313,7 +322,7 @@ def demo_executions_load(*, directory: Path = DEMO_DIR, user: Any = None) -> Dem
         if describe.exists():
             documents.append((describe.name, describe.read_text(encoding="utf-8")))
         try:
-            result = execution_import(documents=documents, user=user)
+            result = execution_import(workspace=workspace, documents=documents, user=user)
         except ExecutionImportError as error:
             failed.append(f"{path.name}: {error}")
             continue

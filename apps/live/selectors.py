@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from django.http import Http404
-
+from apps.accounts.scoping import Access, object_access
 from apps.executions.models import Execution, HistoryEvent
-from apps.executions.selectors import execution_get
 
 REPLAY_PAGE_SIZE = 200
-
-Access = Literal["allowed", "signed_out", "forbidden", "missing"]
 
 
 @dataclass(frozen=True)
@@ -22,18 +18,11 @@ class ExecutionProgress:
 
 
 def execution_access(*, user: Any, execution_id: int) -> Access:
-    """May `user` watch the execution? The HTTP pages' rule: any signed-in, active user sees
-    every execution (LoginRequiredMiddleware, then execution_get's 404); there are no
-    workspaces yet."""
-    if user is None or not user.is_authenticated:
-        return "signed_out"
-    if not user.is_active:
-        return "forbidden"
-    try:
-        execution_get(pk=execution_id)
-    except Http404:
-        return "missing"
-    return "allowed"
+    """May `user` watch the execution? The pages' own scoping rule: a member of its workspace
+    (any role) or a superuser; another workspace's execution is "missing", like one that does
+    not exist."""
+    access, _ = object_access(user, Execution, path="workspace", needed="viewer", pk=execution_id)
+    return access
 
 
 def execution_progress(*, execution_id: int) -> ExecutionProgress | None:

@@ -163,6 +163,7 @@ def simulation_start(
     identity = snapshot["execution"]
     with transaction.atomic():
         execution = Execution.objects.create(
+            workspace_id=definition_version.definition.workspace_id,
             name=name,
             execution_arn=identity["Execution"]["Id"],
             fingerprint=hashlib.sha256(f"simulation:{key}".encode()).hexdigest(),

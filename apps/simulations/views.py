@@ -19,6 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
@@ -27,6 +28,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from apps.accounts.models import Role
+from apps.accounts.scoping import object_view
+from apps.definitions.models import Definition
 from apps.definitions.selectors import version_data, version_get
 from apps.simulations import selectors, services
 from apps.simulations.forms import (
@@ -46,6 +50,7 @@ API_BODY_LIMIT = PAYLOAD_LIMIT_BYTES + 64 * 1024
 FIELD_CODES = {"output": "InvalidOutput", "taskToken": "InvalidToken"}
 
 
+@object_view(Definition, kwarg="definition", read=Role.DEBUGGER, write=Role.DEBUGGER)
 @require_http_methods(["GET", "POST"])
 def simulation_new(
     request: HttpRequest, definition: int, number: int | None = None
@@ -155,14 +160,27 @@ def _form_problem(form: forms.Form) -> tuple[str, str]:
 Call = Callable[[int, dict[str, Any]], object]
 
 
+def _refused_access(request: HttpRequest, access: str, needed: str) -> HttpResponse:
+    """The scoping rule's refusal, as JSON for a script (AWS-style) or as a page."""
+    api = _is_api(request) or request.method == "GET"  # GET: only the JSON `waiting` endpoint
+    if access == "signed_out":
+        if api:
+            return _error(401, "SignedOut", "Sign in first (a session cookie is required).")
+        return redirect_to_login(request.get_full_path())
+    if access == "missing":
+        if api:
+            return _error(404, "ExecutionDoesNotExist", "There is no such simulation.")
+        raise Http404("No such simulation.")
+    message = f"This needs the {needed} role in the simulation's workspace."
+    if api:
+        return _error(403, "AccessDeniedException", message)
+    raise PermissionDenied(message)
+
+
 def _act(
     request: HttpRequest, pk: int, action: str, form_class: type[forms.Form], call: Call
 ) -> HttpResponse:
     api = _is_api(request)
-    if not request.user.is_authenticated:
-        if api:
-            return _error(401, "SignedOut", "Sign in first (a session cookie is required).")
-        return redirect_to_login(request.get_full_path())
     refusal = _csrf_refusal(request, api)
     if refusal is not None:
         return refusal
@@ -239,7 +257,8 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
-@login_not_required  # checked in _act, so a script gets JSON rather than a login page
+@object_view(Simulation, path="execution__workspace", refuse=_refused_access)
+@login_not_required  # refused above as JSON for a script, not a login page
 @csrf_exempt  # checked in _act, so a script gets JSON rather than an HTML page
 @require_http_methods(["POST"])
 def send_task_success(request: HttpRequest, pk: int) -> HttpResponse:
@@ -251,7 +270,8 @@ def send_task_success(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "send-task-success", TaskSuccessForm, call)
 
 
-@login_not_required
+@object_view(Simulation, path="execution__workspace", refuse=_refused_access)
+@login_not_required  # refused above as JSON for a script, not a login page
 @csrf_exempt
 @require_http_methods(["POST"])
 def send_task_failure(request: HttpRequest, pk: int) -> HttpResponse:
@@ -266,7 +286,8 @@ def send_task_failure(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "send-task-failure", TaskFailureForm, call)
 
 
-@login_not_required
+@object_view(Simulation, path="execution__workspace", refuse=_refused_access)
+@login_not_required  # refused above as JSON for a script, not a login page
 @csrf_exempt
 @require_http_methods(["POST"])
 def send_task_heartbeat(request: HttpRequest, pk: int) -> HttpResponse:
@@ -278,7 +299,8 @@ def send_task_heartbeat(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "send-task-heartbeat", TaskHeartbeatForm, call)
 
 
-@login_not_required
+@object_view(Simulation, path="execution__workspace", refuse=_refused_access)
+@login_not_required  # refused above as JSON for a script, not a login page
 @csrf_exempt
 @require_http_methods(["POST"])
 def stop(request: HttpRequest, pk: int) -> HttpResponse:
@@ -290,14 +312,13 @@ def stop(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, "stop", StopForm, call)
 
 
-@login_not_required  # checked below, so a script gets JSON rather than a login page
+@object_view(Simulation, path="execution__workspace", refuse=_refused_access)
+@login_not_required  # refused above as JSON, not a login page
 @never_cache
 @require_http_methods(["GET"])
 def waiting(request: HttpRequest, pk: int) -> HttpResponse:
     """The task parked for a callback ({taskToken, stateName, resource, parameters, ...}),
     or null when none is."""
-    if not request.user.is_authenticated:
-        return _error(401, "SignedOut", "Sign in first (a session cookie is required).")
     simulation = selectors.simulation_get(pk=pk)
     if simulation is None:
         return _error(404, "ExecutionDoesNotExist", f"There is no simulation {pk}.")

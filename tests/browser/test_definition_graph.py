@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.apps.definitions.helpers import BROKEN, BROKEN_NEXT_LINE
+from tests.workspaces import member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +34,7 @@ def in_view(page, selector: str) -> bool:
 
 
 def test_import_broken_definition_and_see_the_node_marked(page, live_server, django_user_model):
-    django_user_model.objects.create_user(username="dev", password="browser-pass-123")
+    member(django_user_model.objects.create_user(username="dev", password="browser-pass-123"))
     sign_in(page, live_server, "dev", "browser-pass-123")
 
     page.click("text=Import a definition")

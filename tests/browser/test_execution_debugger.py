@@ -10,6 +10,7 @@ import pytest
 from apps.definitions.services import demo_definitions_load
 from apps.executions.services import demo_executions_load, execution_import
 from stepscope.history.synthetic import generate_large_history
+from tests.workspaces import member, team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,9 +47,9 @@ def in_view(page, name: str) -> bool:
 
 @pytest.fixture
 def demo(django_user_model):
-    django_user_model.objects.create_user(username="oncall", password="browser-pass-123")
-    demo_definitions_load()
-    demo_executions_load()
+    member(django_user_model.objects.create_user(username="oncall", password="browser-pass-123"))
+    demo_definitions_load(workspace=team())
+    demo_executions_load(workspace=team())
 
 
 def test_failed_state_input_and_error_without_a_click(page, live_server, demo):
@@ -101,9 +102,11 @@ def test_deep_link_selects_a_state(page, live_server, demo):
 
 
 def test_event_view_pages_through_25000_events(page, live_server, django_user_model):
-    django_user_model.objects.create_user(username="oncall", password="browser-pass-123")
+    member(django_user_model.objects.create_user(username="oncall", password="browser-pass-123"))
     history = json.dumps(generate_large_history(event_count=25_000))
-    execution = execution_import(documents=[("large.json", history)], name="large").execution
+    execution = execution_import(
+        workspace=team(), documents=[("large.json", history)], name="large"
+    ).execution
     sign_in(page, live_server, "oncall", "browser-pass-123")
 
     page.goto(f"{live_server.url}/executions/{execution.pk}/?view=events")

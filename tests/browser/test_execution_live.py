@@ -18,6 +18,7 @@ from apps.live.publish import execution_events_publish
 from tests.apps.executions.histories import HOSTILE_NAME
 from tests.apps.executions.histories import page as history_page
 from tests.apps.executions.test_live_view import DEFINITION, running_events
+from tests.workspaces import member, team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,10 +26,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_running_execution_updates_live_without_reload(
     daphne_url: str, page: Any, django_user_model: Any
 ) -> None:
-    django_user_model.objects.create_user(username="oncall", password="browser-pass-123")
-    definition_import(text=DEFINITION, name="pausing")
+    member(django_user_model.objects.create_user(username="oncall", password="browser-pass-123"))
+    definition_import(workspace=team(), text=DEFINITION, name="pausing")
     execution = execution_import(
-        documents=[("h.json", history_page(running_events()))], definition="pausing", name="run-1"
+        workspace=team(),
+        documents=[("h.json", history_page(running_events()))],
+        definition="pausing",
+        name="run-1",
     ).execution
 
     browser_page = page
@@ -46,7 +50,9 @@ def test_running_execution_updates_live_without_reload(
 
     # The rest of the run is saved (as the import saves events), then published.
     finished = running_events(finish=True)
-    result = execution_import(documents=[("h.json", history_page(finished))], definition="pausing")
+    result = execution_import(
+        workspace=team(), documents=[("h.json", history_page(finished))], definition="pausing"
+    )
     new = finished[len(running_events()) :]
     sent: list[Any] = []
 

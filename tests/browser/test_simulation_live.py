@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from apps.definitions.services import definition_import
+from tests.workspaces import member, team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,8 +37,10 @@ def node(page: Any, state: str) -> Any:
 def test_a_simulation_streams_live_and_its_callback_is_answered_from_the_page(
     daphne_url: str, page: Any, django_user_model: Any, steps_in_process: None
 ) -> None:
-    django_user_model.objects.create_user(username="dev", password="browser-pass-123")
-    version = definition_import(text=json.dumps(DEFINITION), name="approval-flow").version
+    member(django_user_model.objects.create_user(username="dev", password="browser-pass-123"))
+    version = definition_import(
+        workspace=team(), text=json.dumps(DEFINITION), name="approval-flow"
+    ).version
     page.goto(f"{daphne_url}/simulations/new/{version.definition_id}/")
     page.fill("#id_username", "dev")
     page.fill("#id_password", "browser-pass-123")

@@ -9,6 +9,7 @@ import pytest
 
 from apps.definitions.services import definition_import
 from tests.apps.simulations.machines import WAITING
+from tests.workspaces import member, team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,8 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_new_execution_form_checks_json_as_you_type_and_starts_a_run(
     page, live_server, django_user_model, steps_in_process
 ) -> None:
-    django_user_model.objects.create_user(username="dev", password="browser-pass-123")
-    version = definition_import(text=json.dumps(WAITING), name="waiting").version
+    member(django_user_model.objects.create_user(username="dev", password="browser-pass-123"))
+    version = definition_import(workspace=team(), text=json.dumps(WAITING), name="waiting").version
     page.goto(f"{live_server.url}/definitions/{version.definition_id}/")
     page.fill("#id_username", "dev")
     page.fill("#id_password", "browser-pass-123")

@@ -7,26 +7,36 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from apps.accounts.scoping import signed_in, workspaces
 from apps.executions import selectors
 from apps.executions.forms import ExecutionFilterForm
 
 EXECUTIONS_PER_PAGE = 50
 
 
+@signed_in()
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
-        "executions": selectors.execution_recent(limit=25),
-        "failed_count": selectors.execution_failed_count(),
+        "executions": selectors.execution_recent(user=request.user, limit=25),
+        "failed_count": selectors.execution_failed_count(user=request.user),
+        "workspaces": workspaces(request.user),
     }
     return render(request, "executions/dashboard.html", context)
 
 
+@signed_in()
 @require_GET
 def execution_list(request: HttpRequest) -> HttpResponse:
-    form = ExecutionFilterForm(request.GET or None, state_machines=selectors.state_machine_names())
+    form = ExecutionFilterForm(
+        request.GET or None,
+        state_machines=selectors.state_machine_names(user=request.user),
+        workspace_names=workspaces(request.user).values_list("name", flat=True),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     executions = selectors.execution_list(
+        user=request.user,
+        workspace=filters.get("workspace") or "",
         state_machine=filters.get("state_machine") or "",
         status=filters.get("status") or "",
         started_after=filters.get("started_after"),

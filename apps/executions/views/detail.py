@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from apps.accounts.scoping import object_view, signed_in
 from apps.aws import following
 from apps.executions import pages, selectors, services
 from apps.executions.models import Execution
@@ -115,6 +116,7 @@ def _live_context(execution: Execution) -> dict[str, Any] | None:
     }
 
 
+@object_view(Execution)
 @require_GET
 def execution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     execution = selectors.execution_get(pk=pk)
@@ -153,6 +155,7 @@ def execution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "executions/detail.html", context)
 
 
+@object_view(Execution)
 @require_GET
 def step_details(request: HttpRequest, pk: int) -> HttpResponse:
     """The step details panel for one run: what the page swaps in when a node is clicked."""
@@ -170,6 +173,7 @@ def step_details(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "executions/_step.html", {"execution": execution, "step": step})
 
 
+@object_view(Execution)
 @require_GET
 def payload_text(request: HttpRequest, pk: int) -> HttpResponse:
     """One payload in full, pretty-printed, as text: what "show all" and "copy" fetch."""
@@ -190,6 +194,7 @@ def payload_text(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
+@signed_in()  # the status colours: no one's data, but nothing is served signed out
 @require_GET
 @cache_control(max_age=3600, private=True)
 def status_stylesheet(request: HttpRequest) -> HttpResponse:

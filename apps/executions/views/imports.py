@@ -8,8 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.accounts.models import Role
+from apps.accounts.scoping import object_view, signed_in
 from apps.executions import selectors, services
 from apps.executions.forms import ExecutionImportForm
+from apps.executions.models import Execution
 
 
 def _too_big(request: HttpRequest) -> HttpResponse:
@@ -17,16 +20,18 @@ def _too_big(request: HttpRequest) -> HttpResponse:
         "That was too large to paste: upload the history as a file instead "
         "(files of up to 64 MiB are accepted)."
     )
-    context = {"form": ExecutionImportForm(), "page_error": message}
+    context = {"form": ExecutionImportForm(user=request.user), "page_error": message}
     return render(request, "executions/import.html", context, status=400)
 
 
+@signed_in(read=Role.DEBUGGER, write=Role.DEBUGGER)
 @require_http_methods(["GET", "POST"])
 def execution_import(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return render(request, "executions/import.html", {"form": ExecutionImportForm()})
+        form = ExecutionImportForm(user=request.user)
+        return render(request, "executions/import.html", {"form": form})
     try:
-        form = ExecutionImportForm(request.POST, request.FILES)
+        form = ExecutionImportForm(request.POST, request.FILES, user=request.user)
         valid = form.is_valid()
     except RequestDataTooBig:
         return _too_big(request)
@@ -34,6 +39,7 @@ def execution_import(request: HttpRequest) -> HttpResponse:
     if valid:
         try:
             result = services.execution_import(
+                workspace=form.cleaned_data["workspace"],
                 documents=form.cleaned_data["documents"],
                 definition=form.cleaned_data.get("definition") or None,
                 name=form.cleaned_data.get("name") or None,
@@ -53,6 +59,7 @@ def execution_import(request: HttpRequest) -> HttpResponse:
     return render(request, "executions/import.html", context, status=400)
 
 
+@object_view(Execution)
 @require_GET
 def execution_export(request: HttpRequest, pk: int) -> HttpResponse:
     execution = selectors.execution_get(pk=pk)

@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.accounts.scoping import object_view
 from apps.executions import pages, selectors
 from apps.executions.models import Execution
 from apps.executions.templatetags.execution_tags import execution_badge
@@ -133,16 +134,23 @@ def live_state(request: HttpRequest, execution: Execution, after: int) -> dict[s
     return state
 
 
-@login_not_required  # checked below, so a script gets JSON rather than a login page
+def _refused(request: HttpRequest, access: str, needed: str) -> HttpResponse:
+    if access == "signed_out":
+        if _wants_json(request):
+            return _error(403, "signed_out", "You are signed out. Sign in to follow this run.")
+        return redirect_to_login(request.get_full_path())
+    if access == "forbidden":
+        return _error(403, "forbidden", "You may not follow this run.")
+    return _error(404, "not_found", "There is no such execution.")
+
+
+@object_view(Execution, refuse=_refused)
+@login_not_required  # refused above, so a script gets JSON rather than a login page
 @never_cache
 @require_GET
 def execution_live(request: HttpRequest, pk: int) -> HttpResponse:
     """GET /executions/<id>/live/?after=N[&view=graph|table|events][&state=KEY|&name=STATE]
     [&page=N][&type=T][&state_name=S]: the live state of the execution page."""
-    if not request.user.is_authenticated:
-        if _wants_json(request):
-            return _error(403, "signed_out", "You are signed out. Sign in to follow this run.")
-        return redirect_to_login(request.get_full_path())
     after = _after(request)
     if after is None:
         return _error(400, "bad_after", "“after” must be a whole event id, 0 or more.")

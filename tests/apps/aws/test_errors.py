@@ -14,6 +14,7 @@ from apps.aws.services import SyncRequest, aws_connection_test, aws_sync
 from tests.apps.aws.conftest import CLOSED_PORT_URL
 from tests.apps.aws.scripted import REGION, script_account
 from tests.apps.aws.stub import error
+from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,11 @@ def test_no_credentials_in_the_environment(stub, monkeypatch):
     assert (result.ok, result.code) == (False, "NoCredentialsError")
     assert result.message.startswith("No AWS credentials were found.")
     assert "AWS_ACCESS_KEY_ID" in result.message and "--profile" in result.message
-    summary = aws_sync(request=SyncRequest(source=SourceSettings((REGION,), endpoint_url=stub.url)))
+    summary = aws_sync(
+        request=SyncRequest(
+            workspace=team(), source=SourceSettings((REGION,), endpoint_url=stub.url)
+        )
+    )
     assert summary.failures == [f"{REGION}: {result.message}"]
     assert stub.calls == []  # nothing unsigned was sent
 

@@ -18,6 +18,7 @@ from apps.aws.services import SyncRequest, aws_sync
 from apps.executions.models import Execution
 from apps.executions.selectors import execution_projection
 from tests.apps.aws.moto_server import ORDERS, REGION, ROLE, MotoServer
+from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def now_ms() -> int:
 
 def sync(moto: MotoServer, **options: Any) -> Any:
     source = SourceSettings(regions=(REGION,), endpoint_url=moto.url)
-    return aws_sync(request=SyncRequest(source=source, **options))
+    return aws_sync(request=SyncRequest(workspace=team(), source=source, **options))
 
 
 def test_express_executions_come_from_the_log_group_page_by_page(

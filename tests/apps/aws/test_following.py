@@ -31,6 +31,7 @@ from apps.live.groups import execution_group
 from tests.apps.aws.moto_server import REGION, ROLE, MotoServer
 from tests.apps.aws.scripted import EXECUTION, script_account
 from tests.apps.aws.stub import StubAws, error
+from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +61,16 @@ def pull_running(moto: MotoServer, *, stored_source: bool = True) -> tuple[Execu
             break
         time.sleep(0.02)
     if stored_source:
-        source = aws_source_save(name="moto", regions=[REGION], endpoint_url=moto.url)
-        request = SyncRequest(source=source_settings(source=source), aws_source=source)
+        source = aws_source_save(
+            workspace=team(), name="moto", regions=[REGION], endpoint_url=moto.url
+        )
+        request = SyncRequest(
+            workspace=team(), source=source_settings(source=source), aws_source=source
+        )
     else:
-        request = SyncRequest(source=SourceSettings(regions=(REGION,), endpoint_url=moto.url))
+        request = SyncRequest(
+            workspace=team(), source=SourceSettings(regions=(REGION,), endpoint_url=moto.url)
+        )
     summary = aws_sync(request=request)
     assert summary.failures == []
     execution = Execution.objects.get(execution_arn=arn)
@@ -169,8 +176,12 @@ def test_an_aws_error_is_kept_and_backed_off(stub: StubAws, settings):
     first_two = {"events": [event for event in _scripted_events()[:2]]}
     stub.on("GetExecutionHistory", lambda body: (200, first_two))
     stub.on("DescribeExecution", lambda body: (200, {**running, "name": "pay-7", "input": "{}"}))
-    source = aws_source_save(name="stub", regions=[REGION], endpoint_url=stub.url)
-    aws_sync(request=SyncRequest(source=source_settings(source=source), aws_source=source))
+    source = aws_source_save(workspace=team(), name="stub", regions=[REGION], endpoint_url=stub.url)
+    aws_sync(
+        request=SyncRequest(
+            workspace=team(), source=source_settings(source=source), aws_source=source
+        )
+    )
     execution = Execution.objects.get(execution_arn=EXECUTION)
     assert execution.status == "RUNNING"
     execution_follow(execution=execution, pinned=True)

@@ -18,6 +18,7 @@ from apps.executions.models import Execution
 from apps.executions.selectors import execution_projection
 from tests.apps.aws.moto_server import MotoServer
 from tests.apps.aws.stub import Answer, StubAws, error
+from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_moto_map_run_is_kept_with_its_execution(moto: MotoServer, quick_retries
     machine = moto.machine("fanout", DISTRIBUTED)
     [arn] = moto.run(machine, [{"items": [1, 2, 3]}])
     source = SourceSettings(regions=(REGION,), endpoint_url=moto.url)
-    summary = aws_sync(request=SyncRequest(source=source))
+    summary = aws_sync(request=SyncRequest(workspace=team(), source=source))
     assert summary.failures == []
     assert summary.map_runs == 1
     parent = Execution.objects.get(execution_arn=arn)
@@ -60,7 +61,9 @@ def test_moto_map_run_is_kept_with_its_execution(moto: MotoServer, quick_retries
     assert run["children_listable"] is False  # moto cannot list a Map Run's children
     assert any("ListExecutions with mapRunArn" in note for note in summary.notes)
 
-    again = aws_sync(request=SyncRequest(source=source))  # settled: not described again
+    again = aws_sync(
+        request=SyncRequest(workspace=team(), source=source)
+    )  # settled: not described again
     assert (again.map_runs, again.executions_added, again.events_added) == (0, 0, 0)
 
 
@@ -249,7 +252,9 @@ def script_map_run(stub: StubAws, *, list_map_runs: bool = True) -> None:
 
 def sync(stub: StubAws, **options: Any) -> Any:
     source = SourceSettings(regions=(REGION,), endpoint_url=stub.url, max_attempts=2)
-    return aws_sync(request=SyncRequest(source=source, execution_page_size=2, **options))
+    return aws_sync(
+        request=SyncRequest(workspace=team(), source=source, execution_page_size=2, **options)
+    )
 
 
 def test_children_are_pulled_page_by_page_and_linked_to_their_parent(stub: StubAws) -> None:

@@ -21,13 +21,16 @@ from tests.apps.aws.scripted import (
     script_account,
 )
 from tests.apps.aws.stub import Answer, StubAws, error
+from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db
 
 
 def sync(stub: StubAws, **options: Any) -> Any:
     source = SourceSettings(regions=(REGION,), endpoint_url=stub.url, max_attempts=5)
-    return aws_sync(request=SyncRequest(source=source, history_page_size=PAGE_SIZE, **options))
+    return aws_sync(
+        request=SyncRequest(workspace=team(), source=source, history_page_size=PAGE_SIZE, **options)
+    )
 
 
 def history_tokens(stub: StubAws) -> list[str]:

@@ -14,6 +14,7 @@ from apps.definitions.models import DefinitionVersion
 from apps.executions.models import Execution, HistoryEvent
 from apps.executions.selectors import execution_projection
 from tests.apps.aws.moto_server import REGION, MotoServer
+from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ ORDERS = [{"ok": True, "order": 1}, {"ok": False, "order": 2}, {"ok": True, "ord
 def sync(moto: MotoServer, **options: object) -> tuple[object, list[SyncProgress]]:
     seen: list[SyncProgress] = []
     source = SourceSettings(regions=(REGION,), endpoint_url=moto.url)
-    request = SyncRequest(source=source, **options)  # type: ignore[arg-type]
+    request = SyncRequest(workspace=team(), source=source, **options)  # type: ignore[arg-type]
     return aws_sync(request=request, progress=seen.append), seen
 
 
@@ -111,14 +112,18 @@ def test_a_changed_definition_becomes_a_new_version_only_when_it_differs(moto):
 
 def test_settings_that_cannot_work_are_refused(moto):
     with pytest.raises(AwsSetupError, match="not a region name"):
-        aws_source_save(name="prod", regions=["us east 1"])
+        aws_source_save(workspace=team(), name="prod", regions=["us east 1"])
     with pytest.raises(AwsSetupError, match="not an http"):
-        aws_source_save(name="prod", regions=[REGION], endpoint_url="localhost:5000")
+        aws_source_save(
+            workspace=team(), name="prod", regions=[REGION], endpoint_url="localhost:5000"
+        )
     with pytest.raises(AwsSetupError, match="not a role ARN"):
-        aws_source_save(name="prod", regions=[REGION], role_arn="admin")
+        aws_source_save(workspace=team(), name="prod", regions=[REGION], role_arn="admin")
     with pytest.raises(AwsSetupError, match="not a status"):
         sync(moto, status="BROKEN")
-    source = aws_source_save(name=" prod ", regions=[REGION, REGION], endpoint_url=moto.url)
+    source = aws_source_save(
+        workspace=team(), name=" prod ", regions=[REGION, REGION], endpoint_url=moto.url
+    )
     assert (source.name, source.regions) == ("prod", [REGION])
 
 
@@ -154,7 +159,7 @@ def test_published_versions_become_definition_versions_oldest_first(stub):
 
     stub.on("DescribeStateMachine", describe)
     source = SourceSettings(regions=(REGION,), endpoint_url=stub.url)
-    summary = aws_sync(request=SyncRequest(source=source))
+    summary = aws_sync(request=SyncRequest(workspace=team(), source=source))
     assert (summary.versions, summary.aliases, summary.definitions_added) == (2, 1, 2)
     versions = DefinitionVersion.objects.filter(definition__name="payments").order_by("number")
     assert ["Ready" in version.text for version in versions] == [True, False]

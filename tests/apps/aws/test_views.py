@@ -13,6 +13,7 @@ from apps.simulations import embedded
 from tests.apps.aws.moto_server import REGION, MotoServer
 from tests.apps.aws.scripted import script_account
 from tests.apps.aws.stub import StubAws, error
+from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def form(**fields: str) -> dict[str, str]:
     [("aws:list", "get"), ("aws:new", "get"), ("aws:detail", "get"), ("aws:pull", "post")],
 )
 def test_signed_out_users_are_sent_to_sign_in(client, name, method):
-    source = aws_source_save(name="prod", regions=[REGION])
+    source = aws_source_save(workspace=team(), name="prod", regions=[REGION])
     args = [source.pk] if name in ("aws:detail", "aws:pull") else []
     answer = getattr(client, method)(reverse(name, args=args))
     assert answer.status_code == 302 and answer["Location"].startswith("/accounts/login/")
@@ -74,7 +75,7 @@ def test_bad_input_is_refused_and_what_was_typed_is_kept(signed_in, fields, mess
 
 
 def test_a_name_in_use_is_refused_and_edit_keeps_the_name(signed_in):
-    source = aws_source_save(name="prod", regions=[REGION])
+    source = aws_source_save(workspace=team(), name="prod", regions=[REGION])
     answer = signed_in.post(reverse("aws:new"), form(regions="eu-west-1"))
     assert answer.status_code == 400 and "already a source named prod" in answer.content.decode()
     assert AwsSource.objects.get().regions == [REGION]
@@ -91,7 +92,9 @@ def test_test_connection_shows_the_services_specific_message(signed_in, stub: St
         "ListStateMachines",
         lambda body: error("AccessDeniedException", "User <arn> is not authorized"),
     )
-    source = aws_source_save(name="<script>x</script>", regions=[REGION], endpoint_url=stub.url)
+    source = aws_source_save(
+        workspace=team(), name="<script>x</script>", regions=[REGION], endpoint_url=stub.url
+    )
     answer = signed_in.post(reverse("aws:test", args=[source.pk]))
     page = answer.content.decode()
     assert answer.status_code == 200
@@ -102,7 +105,7 @@ def test_test_connection_shows_the_services_specific_message(signed_in, stub: St
 
 def test_test_connection_that_works(signed_in, stub: StubAws):
     script_account(stub)
-    source = aws_source_save(name="stub", regions=[REGION], endpoint_url=stub.url)
+    source = aws_source_save(workspace=team(), name="stub", regions=[REGION], endpoint_url=stub.url)
     page = signed_in.post(reverse("aws:test", args=[source.pk])).content.decode()
     assert "state machines, executions and histories can be read" in page
 
@@ -113,7 +116,7 @@ def test_pull_now_imports_from_moto_and_shows_the_summary(
 ):
     machine = moto.machine()
     moto.run(machine, [{"ok": True}, {"ok": False}])
-    source = aws_source_save(name="moto", regions=[REGION], endpoint_url=moto.url)
+    source = aws_source_save(workspace=team(), name="moto", regions=[REGION], endpoint_url=moto.url)
     answer = signed_in.post(reverse("aws:pull", args=[source.pk]), follow=True)
     assert "Pulling from moto" in answer.content.decode()
     assert embedded.wait_idle(timeout=30), "the pull did not end within 30 s"
@@ -133,7 +136,7 @@ def test_pull_now_imports_from_moto_and_shows_the_summary(
 
 
 def test_a_second_pull_waits_for_the_first(signed_in, django_capture_on_commit_callbacks):
-    source = aws_source_save(name="prod", regions=[REGION])
+    source = aws_source_save(workspace=team(), name="prod", regions=[REGION])
     AwsSyncRun.objects.create(source=source)  # queued
     answer = signed_in.post(reverse("aws:pull", args=[source.pk]), follow=True)
     page = answer.content.decode()
@@ -145,7 +148,7 @@ def test_a_pull_that_cannot_reach_aws_says_why(signed_in, stub: StubAws):
     from apps.aws.sync_runs import source_pull_run
 
     stub.on("ListStateMachines", lambda body: error("ExpiredTokenException", "token expired"))
-    source = aws_source_save(name="stub", regions=[REGION], endpoint_url=stub.url)
+    source = aws_source_save(workspace=team(), name="stub", regions=[REGION], endpoint_url=stub.url)
     run = AwsSyncRun.objects.create(source=source)
     assert source_pull_run(run_id=run.pk).status == "done"
     assert source_pull_run(run_id=run.pk) is None  # a duplicate delivery does nothing
@@ -156,6 +159,7 @@ def test_a_pull_that_cannot_reach_aws_says_why(signed_in, stub: StubAws):
 
 def test_follow_and_stop_following_from_the_page(signed_in):
     execution = Execution.objects.create(
+        workspace=team(),
         name="pay-8",
         fingerprint="f" * 64,
         status="RUNNING",

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from apps.definitions.models import DefinitionVersion
 from tests.apps.definitions.helpers import BROKEN, TEMPLATE_TWO_MACHINES, VALID
+
+
+@pytest.fixture(autouse=True)
+def _one_workspace(workspace: Any) -> None:
+    """The commands write into the only workspace there is (no --workspace needed)."""
+
 
 pytestmark = pytest.mark.django_db
 

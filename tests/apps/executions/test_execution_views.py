@@ -18,6 +18,7 @@ from tests.apps.executions.histories import (
     payment_failed_events,
     succeeded_events,
 )
+from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db
 
@@ -49,14 +50,17 @@ def test_signed_out_post_imports_nothing(client):
 
 @pytest.fixture
 def failed(db):
-    definition_import(text=ORDERS_DEFINITION, name="orders")
+    definition_import(workspace=team(), text=ORDERS_DEFINITION, name="orders")
     return execution_import(
-        documents=[("h.json", page(payment_failed_events())), ("d.json", describe("order-1002"))]
+        workspace=team(),
+        documents=[("h.json", page(payment_failed_events())), ("d.json", describe("order-1002"))],
     ).execution
 
 
 def test_dashboard_lists_recent_executions_and_links_to_failed(signed_in, failed):
-    ok = execution_import(documents=[("ok.json", page(succeeded_events()))], name="order-1001")
+    ok = execution_import(
+        workspace=team(), documents=[("ok.json", page(succeeded_events()))], name="order-1001"
+    )
     html = signed_in.get("/").content.decode()
     assert f'href="/executions/{failed.pk}/">order-1002</a>' in html
     assert f'href="/executions/{ok.execution.pk}/">order-1001</a>' in html
@@ -67,7 +71,8 @@ def test_dashboard_lists_recent_executions_and_links_to_failed(signed_in, failed
 
 def test_list_filters_by_state_machine_status_and_time(signed_in, failed):
     execution_import(
-        documents=[("ok.json", page(succeeded_events())), ("d.json", describe("ok", "other"))]
+        workspace=team(),
+        documents=[("ok.json", page(succeeded_events())), ("d.json", describe("ok", "other"))],
     )
     names = lambda r: [e.name for e in r.context["page"].object_list]  # noqa: E731
     assert sorted(names(signed_in.get("/executions/"))) == ["ok", "order-1002"]
@@ -145,7 +150,7 @@ def test_payload_and_export(signed_in, failed):
     bundle = signed_in.get(f"/executions/{failed.pk}/export/")
     assert bundle["Content-Disposition"] == 'attachment; filename="order-1002.bundle.json"'
     # The bundle reads back as the same execution: re-importing it adds nothing.
-    again = execution_import(documents=[("b.json", bundle.content.decode())])
+    again = execution_import(workspace=team(), documents=[("b.json", bundle.content.decode())])
     assert again.execution.pk == failed.pk and again.added == 0
 
 
@@ -251,7 +256,9 @@ def test_unknown_definition_choice_is_refused(signed_in):
 
 def test_hostile_state_name_is_escaped_everywhere(signed_in):
     events = succeeded_events(state=HOSTILE_NAME)
-    execution = execution_import(documents=[("h.json", page(events))], name=HOSTILE_NAME).execution
+    execution = execution_import(
+        workspace=team(), documents=[("h.json", page(events))], name=HOSTILE_NAME
+    ).execution
     for url in (
         "/",
         "/executions/",
@@ -277,7 +284,7 @@ def test_large_payload_is_cut_with_show_all(signed_in):
     events = succeeded_events()
     big = {"blob": "y" * 30_000}
     events[0]["executionStartedEventDetails"]["input"] = json.dumps(big)
-    execution = execution_import(documents=[("h.json", page(events))]).execution
+    execution = execution_import(workspace=team(), documents=[("h.json", page(events))]).execution
     html = signed_in.get(f"/executions/{execution.pk}/").content.decode()
     assert "Show all" in html
     full = signed_in.get(f"/executions/{execution.pk}/payload/?field=execution_input")
@@ -313,8 +320,8 @@ def test_deep_link_to_a_map_iteration(signed_in):
     from apps.executions.selectors import execution_projection
     from apps.executions.services import demo_executions_load
 
-    demo_definitions_load()
-    demo_executions_load()
+    demo_definitions_load(workspace=team())
+    demo_executions_load(workspace=team())
     execution = Execution.objects.get(name="order-lines-2-failed")
     runs = execution_projection(execution=execution).runs_of("CheckStock")
     eighth = next(run for run in runs if run.iteration == 8)

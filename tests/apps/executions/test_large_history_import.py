@@ -11,6 +11,7 @@ from apps.executions.selectors import EVENTS_PER_PAGE
 from apps.executions.services import execution_import
 from stepscope.history.importing import MAX_EVENTS
 from stepscope.history.synthetic import generate_large_history, large_history_bundle
+from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +22,13 @@ def large_text():
 
 
 def test_25000_events_import_once_and_page_server_side(signed_in, large_text):
-    result = execution_import(documents=[("large.json", large_text)])
+    result = execution_import(workspace=team(), documents=[("large.json", large_text)])
     execution = result.execution
     assert result.added == MAX_EVENTS == HistoryEvent.objects.count()
     assert execution.event_count == MAX_EVENTS and execution.status == "SUCCEEDED"
     assert not result.skipped
 
-    again = execution_import(documents=[("large.json", large_text)])
+    again = execution_import(workspace=team(), documents=[("large.json", large_text)])
     assert again.added == 0 and Execution.objects.count() == 1
 
     first = signed_in.get(f"/executions/{execution.pk}/?view=events")
@@ -46,7 +47,9 @@ def test_25000_events_import_once_and_page_server_side(signed_in, large_text):
 
 def test_bundle_brings_its_definition(large_text):
     del large_text
-    result = execution_import(documents=[("large.bundle.json", large_history_bundle())])
+    result = execution_import(
+        workspace=team(), documents=[("large.bundle.json", large_history_bundle())]
+    )
     execution = result.execution
     assert execution.definition_version is not None and not execution.reconstructed
     assert result.missing_states == ()

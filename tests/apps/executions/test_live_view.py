@@ -12,6 +12,7 @@ from apps.definitions.services import definition_import
 from apps.executions.services import execution_import
 from stepscope.history.synthetic import HistoryWriter, json_text
 from tests.apps.executions.histories import HOSTILE_NAME, page
+from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db
 
@@ -72,9 +73,12 @@ def running_events(*, finish: bool = False) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def running(db: Any) -> Any:
-    definition_import(text=DEFINITION, name="pausing")
+    definition_import(workspace=team(), text=DEFINITION, name="pausing")
     result = execution_import(
-        documents=[("h.json", page(running_events()))], definition="pausing", name="run-1"
+        workspace=team(),
+        documents=[("h.json", page(running_events()))],
+        definition="pausing",
+        name="run-1",
     )
     return result.execution
 
@@ -143,7 +147,9 @@ def test_step_of_a_state_that_had_not_run(signed_in, running):
 
 def test_ended_execution_brings_output_and_escaped_banner(signed_in, running):
     execution_import(
-        documents=[("h.json", page(running_events(finish=True)))], definition="pausing"
+        workspace=team(),
+        documents=[("h.json", page(running_events(finish=True)))],
+        definition="pausing",
     )
     state = live(signed_in, running, "?after=7&view=events").json()
     assert state["status"] == "SUCCEEDED" and state["running"] is False
@@ -181,7 +187,9 @@ def test_running_page_carries_the_live_hooks(signed_in, running):
 
 def test_ended_page_has_no_live_hooks(signed_in, running):
     execution_import(
-        documents=[("h.json", page(running_events(finish=True)))], definition="pausing"
+        workspace=team(),
+        documents=[("h.json", page(running_events(finish=True)))],
+        definition="pausing",
     )
     html = signed_in.get(f"/executions/{running.pk}/").content.decode()
     assert "data-ws-path" not in html and "execution_live.js" not in html

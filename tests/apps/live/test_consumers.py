@@ -19,6 +19,7 @@ from apps.live.messages import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, CLOSE_SIGNED_OU
 from apps.live.publish import execution_events_publish
 from apps.live.selectors import REPLAY_PAGE_SIZE
 from config.asgi import application
+from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -60,7 +61,10 @@ def append(execution: Execution, first: int, last: int) -> list[dict[str, Any]]:
 
 def execution_with(count: int, *, status: str = "RUNNING") -> Execution:
     execution = Execution.objects.create(
-        name="live", fingerprint=f"live-{Execution.objects.count()}", status=status
+        workspace=team(),
+        name="live",
+        fingerprint=f"live-{Execution.objects.count()}",
+        status=status,
     )
     append(execution, 1, count)
     return execution
@@ -187,7 +191,7 @@ def test_subscribe_message_replays_an_imported_history_from_an_event_id(cookie):
     from tests.apps.executions.histories import page, payment_failed_events
 
     history = payment_failed_events()
-    execution = execution_import(documents=[("h.json", page(history))]).execution
+    execution = execution_import(workspace=team(), documents=[("h.json", page(history))]).execution
 
     async def scenario() -> None:
         ws = communicator(f"/ws/executions/{execution.pk}/", cookie)

@@ -7,13 +7,14 @@ from django.contrib.auth.models import AnonymousUser
 
 from apps.executions.models import Execution, HistoryEvent
 from apps.live.selectors import events_after, execution_access, execution_progress
+from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db
 
 
 def execution_with(count: int) -> Execution:
     execution = Execution.objects.create(
-        name="e", fingerprint="e", status="RUNNING", event_count=count
+        workspace=team(), name="e", fingerprint="e", status="RUNNING", event_count=count
     )
     for event_id in reversed(range(1, count + 1)):  # stored out of order on purpose
         data = {"id": event_id, "previousEventId": event_id - 1, "type": "PassStateEntered"}

@@ -8,6 +8,7 @@ from typing import Any
 from apps.definitions.models import DefinitionVersion
 from apps.definitions.services import definition_import
 from apps.simulations.models import Simulation
+from tests.workspaces import team
 
 WAIT_SECONDS = 3600
 WAITING: dict[str, Any] = {
@@ -85,7 +86,9 @@ BROKEN: dict[str, Any] = {"StartAt": "Nowhere", "States": {"A": {"Type": "Pass",
 
 
 def version_of(definition: dict[str, Any], name: str = "machine") -> DefinitionVersion:
-    return definition_import(text=json.dumps(definition, indent=2), name=name).version
+    return definition_import(
+        workspace=team(), text=json.dumps(definition, indent=2), name=name
+    ).version
 
 
 def stored_events(simulation: Simulation) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""First-run set-up: the first administrator, the demo definitions and the demo executions.
+"""First-run set-up: the first administrator, and the demo definitions and executions in the
+workspace `demo`, with the first administrator as its admin.
 
 Safe to run on every start: nothing that exists already is added again.
 """
@@ -10,9 +11,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from apps.accounts.services import first_admin_ensure
+from apps.accounts.models import Role
+from apps.accounts.services import first_admin_ensure, member_set, workspace_ensure
 from apps.definitions.services import demo_definitions_load
 from apps.executions.services import demo_executions_load
+
+DEMO_WORKSPACE = "demo"
 
 
 class Command(BaseCommand):
@@ -39,11 +43,14 @@ class Command(BaseCommand):
         elif admin is not None:
             self.stdout.write(f"Created administrator {admin.username!r} from DJANGO_SUPERUSER_*.")
         if not options["no_demo"]:
-            loaded = demo_definitions_load()
+            demo = workspace_ensure(name=DEMO_WORKSPACE)
+            if admin is not None:
+                member_set(workspace=demo, username=admin.username, role=Role.ADMIN)
+            loaded = demo_definitions_load(workspace=demo)
             self.stdout.write(
                 f"Demo definitions: {loaded.created} new, {loaded.unchanged} unchanged."
             )
-            runs = demo_executions_load()
+            runs = demo_executions_load(workspace=demo)
             self.stdout.write(f"Demo executions: {runs.created} new, {runs.unchanged} unchanged.")
             for problem in runs.failed:
                 self.stderr.write(f"Demo execution not loaded: {problem}")

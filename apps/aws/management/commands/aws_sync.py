@@ -1,5 +1,6 @@
 """`python manage.py aws_sync [--source NAME | --profile P --role-arn ARN --region R
---endpoint-url URL] [--state-machine ARN_OR_NAME] [--since 24h] [--status FAILED] [--test]`."""
+--endpoint-url URL] [--state-machine ARN_OR_NAME] [--since 24h] [--status FAILED] [--test]
+[--workspace NAME]`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.accounts.commandline import add_workspace_argument, workspace_option
+from apps.accounts.models import Workspace
 from apps.aws.clients import AwsSetupError, SourceSettings, default_region
 from apps.aws.reports import SyncProgress
 from apps.aws.selectors import aws_source_get
@@ -44,13 +47,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--test", action="store_true", help="Only test the connection, then stop."
         )
+        add_workspace_argument(parser)
 
-    def _settings(self, options: dict[str, Any]) -> SourceSettings:
+    def _settings(self, options: dict[str, Any], workspace: Workspace) -> SourceSettings:
         if options["source"]:
             try:
-                return source_settings(source=aws_source_get(name=options["source"]))
+                return source_settings(
+                    source=aws_source_get(workspace=workspace, name=options["source"])
+                )
             except Exception:
-                raise CommandError(f"there is no AWS source named {options['source']!r}") from None
+                raise CommandError(
+                    f"there is no AWS source named {options['source']!r} in workspace {workspace}"
+                ) from None
         regions = options["region"] or [default_region(options["profile"])]
         if not any(regions):
             raise CommandError("name a region: --region us-east-1 (or set AWS_REGION)")
@@ -66,7 +74,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  {counted}{progress.text}")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        source = self._settings(options)
+        workspace = workspace_option(options["workspace"])
+        source = self._settings(options, workspace)
         if options["test"]:
             checks = aws_connection_test(source=source)
             for check in checks:
@@ -78,9 +87,14 @@ class Command(BaseCommand):
             since = since_moment(options["since"]) if options["since"] else None
         except ValueError as error:
             raise CommandError(str(error)) from None
-        aws_source = aws_source_get(name=options["source"]) if options["source"] else None
+        aws_source = (
+            aws_source_get(workspace=workspace, name=options["source"])
+            if options["source"]
+            else None
+        )
         request = SyncRequest(
             source=source,
+            workspace=workspace,
             aws_source=aws_source,
             state_machine=options["state_machine"],
             since=since,

@@ -1,4 +1,5 @@
-"""`python manage.py import_definition PATH [--name NAME] [--machine LOGICAL_ID]`."""
+"""`python manage.py import_definition PATH [--name NAME] [--machine LOGICAL_ID]
+[--workspace NAME]`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.accounts.commandline import add_workspace_argument, workspace_option
 from apps.definitions.services import definition_import
 from stepscope.asl.loading import TemplateChoiceRequired
 
@@ -20,15 +22,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--machine", default=None, help="Logical id of the machine to take from a template."
         )
+        add_workspace_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
+        workspace = workspace_option(options["workspace"])
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"cannot read {path}: {error}") from None
         try:
             outcome = definition_import(
+                workspace=workspace,
                 text=text,
                 name=options["name"] or path.name.split(".")[0],
                 choose=options["machine"],

@@ -1,4 +1,5 @@
-"""`python manage.py import_history PATH... [--definition NAME_OR_ID] [--name NAME]`."""
+"""`python manage.py import_history PATH... [--definition NAME_OR_ID] [--name NAME]
+[--workspace NAME]`."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.accounts.commandline import add_workspace_argument, workspace_option
 from apps.executions.services import ExecutionImportError, execution_import
 
 
@@ -23,8 +25,10 @@ class Command(BaseCommand):
             "--definition", default=None, help="Definition name or id to tie the history to."
         )
         parser.add_argument("--name", default=None, help="Execution name (default: from files).")
+        add_workspace_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        workspace = workspace_option(options["workspace"])
         documents = []
         for raw in options["paths"]:
             path = Path(raw)
@@ -34,7 +38,10 @@ class Command(BaseCommand):
                 raise CommandError(f"cannot read {path}: {error}") from None
         try:
             result = execution_import(
-                documents=documents, definition=options["definition"], name=options["name"]
+                workspace=workspace,
+                documents=documents,
+                definition=options["definition"],
+                name=options["name"],
             )
         except ExecutionImportError as error:
             raise CommandError(str(error)) from None

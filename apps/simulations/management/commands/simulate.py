@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.accounts.commandline import add_workspace_argument, workspace_option
+from apps.accounts.models import Workspace
 from apps.definitions.models import Definition, DefinitionVersion
 from apps.definitions.services import definition_import
 from apps.simulations import embedded
@@ -28,9 +30,9 @@ def _read_json(path: str, what: str) -> Any:
         raise CommandError(f"the {what} {path} is not JSON: {error}") from None
 
 
-def _version(given: str) -> DefinitionVersion:
-    """The stored definition of that name (its latest version), else the file, imported."""
-    definition = Definition.objects.filter(name=given).first()
+def _version(given: str, workspace: Workspace) -> DefinitionVersion:
+    """The workspace's definition of that name (its latest version), else the file, imported."""
+    definition = Definition.objects.filter(workspace=workspace, name=given).first()
     if definition is not None:
         version = definition.versions.order_by("-number").first()
         if version is not None:
@@ -43,7 +45,9 @@ def _version(given: str) -> DefinitionVersion:
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"cannot read {path}: {error}") from None
     try:
-        return definition_import(text=text, name=path.name.split(".")[0]).version
+        return definition_import(
+            workspace=workspace, text=text, name=path.name.split(".")[0]
+        ).version
     except ValueError as error:
         raise CommandError(f"{path}: {error}") from None
 
@@ -70,6 +74,7 @@ class Command(BaseCommand):
             help='simulated task durations (JSON): {"State": seconds, '
             '"Other": {"0": seconds, "1-3": seconds}}',
         )
+        add_workspace_argument(parser)
         parser.add_argument(
             "--no-wait",
             action="store_true",
@@ -77,6 +82,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        workspace = workspace_option(options["workspace"])
         execution_input = _read_json(options["input"], "input")
         mock_config = None
         if options["mock_config"]:
@@ -84,7 +90,7 @@ class Command(BaseCommand):
         durations = None
         if options["durations"]:
             durations = _read_json(options["durations"], "durations table")
-        version = _version(options["definition"])
+        version = _version(options["definition"], workspace)
         try:
             simulation = simulation_start(
                 definition_version=version,

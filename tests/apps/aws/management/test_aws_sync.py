@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import runpy
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -13,6 +14,13 @@ from django.core.management import CommandError, call_command
 from apps.aws.services import aws_source_save
 from apps.executions.models import Execution
 from tests.apps.aws.moto_server import REGION
+from tests.workspaces import team
+
+
+@pytest.fixture(autouse=True)
+def _one_workspace(workspace: Any) -> None:
+    """The commands write into the only workspace there is (no --workspace needed)."""
+
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +52,7 @@ def test_sync_shows_progress_and_a_summary(moto):
 
 def test_a_stored_source_and_the_connection_test(moto):
     moto.run(moto.machine(), [{"ok": False}])
-    aws_source_save(name="local", regions=[REGION], endpoint_url=moto.url)
+    aws_source_save(workspace=team(), name="local", regions=[REGION], endpoint_url=moto.url)
     out = run("--source", "local", "--test")
     assert out == (
         f"ok   Connected to Step Functions in {REGION} at {moto.url}: "

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,6 +10,12 @@ from django.core.management import CommandError, call_command
 from apps.definitions.models import Definition
 from apps.executions.models import Execution
 from tests.apps.simulations.machines import CALLBACK, STOCK, WAITING, version_of
+
+
+@pytest.fixture(autouse=True)
+def _one_workspace(workspace: Any) -> None:
+    """The commands write into the only workspace there is (no --workspace needed)."""
+
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the command's steps run on commit
 
