@@ -219,6 +219,7 @@ def _definition(context: PullContext, machine: dict[str, Any] | None) -> None:
             workspace=context.workspace,
             text=machine["definition"],
             name=str(machine.get("name", "")),
+            audited=False,
         )
     except ValueError as error:
         context.summary.notes.append(f"definition of {machine.get('name')!r} not kept: {error}")

@@ -260,7 +260,7 @@ def _import_definition(
         return
     try:
         summary.definitions_added += definition_import(
-            workspace=workspace, text=text, name=name
+            workspace=workspace, text=text, name=name, audited=False
         ).created
     except ValueError as error:
         summary.notes.append(f"a definition of {name!r} was not kept: {error}")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from apps.accounts.audit import audit_record
 from apps.accounts.models import Workspace
 from apps.definitions.models import Definition, DefinitionVersion, RenderedGraph
 from stepscope.asl.build_model import build_state_machine
@@ -53,9 +54,14 @@ def definition_import(
     name: str = "",
     choose: str | None = None,
     user: Any = None,
+    audited: bool = True,
 ) -> ImportOutcome:
     """Import a definition (JSON, YAML, or a CloudFormation/SAM template) under `name` in
     `workspace` (names are unique within a workspace).
+
+    A new version is recorded in the audit log as `user`'s (None: the operator's command line),
+    unless `audited` is False: a pull from AWS or a history import that brings the definition
+    along records itself.
 
     Raises SourceError (unparseable, with line and column), DefinitionTooLarge,
     TemplateChoiceRequired (several machines in a template: pass `choose`), DefinitionNameError or
@@ -84,6 +90,14 @@ def definition_import(
             created_by=user if getattr(user, "is_authenticated", False) else None,
         )
         definition.save(update_fields=["updated_at"])
+        if audited:
+            audit_record(
+                action="definition.import",
+                workspace=workspace,
+                actor=user,
+                target=f"{name} v{version.number}",
+                detail={"version": version.number, "result": version.result},
+            )
     return ImportOutcome(version=version, created=True)
 
 

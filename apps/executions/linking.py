@@ -77,7 +77,7 @@ def link_definition(
         name = state_machine_name or "imported-with-history"
         try:
             outcome = definition_import(
-                workspace=workspace, text=definition_text, name=name, user=user
+                workspace=workspace, text=definition_text, name=name, user=user, audited=False
             )
         except ValueError as error:
             problems.append(f"The definition that came with the history was not used: {error}")

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.accounts.audit import audit_record
 from apps.definitions.models import DefinitionVersion
 from apps.definitions.selectors import version_data
 from apps.executions.models import Execution
@@ -39,6 +40,7 @@ from stepscope.engine.callbacks import (
     send_task_heartbeat,
     send_task_success,
     stop_execution,
+    waiting_tasks,
 )
 from stepscope.engine.clock import format_iso, parse_iso
 from stepscope.engine.errors import PAYLOAD_LIMIT_BYTES
@@ -52,6 +54,7 @@ logger = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(seconds=settings.SIMULATION_CLAIM_LEASE_SECONDS)
 BUSY_RETRY_SECONDS = 1.0
 NAME_MAX_LENGTH = 80  # AWS's limit for an execution name
+TOKEN_SHOWN = 12  # characters of a task token kept in the audit log
 
 
 class SimulationError(ValueError):
@@ -185,6 +188,13 @@ def simulation_start(
             clock_origin=now,
             due_at=now,
         )
+        audit_record(
+            action="simulation.start",
+            workspace=definition_version.definition.workspace,
+            actor=user,
+            target=name,
+            detail={"definition": machine, "version": definition_version.number, "pace": pace},
+        )
         simulation_id, version = simulation.pk, simulation.version
         transaction.on_commit(lambda: step_queue(simulation_id=simulation_id, version=version))
     return simulation
@@ -293,17 +303,40 @@ def _save_step(
 Change = Callable[[Simulation, Snapshot], "Snapshot | StepResult"]
 
 
-def _apply(simulation_id: int, change: Change) -> Simulation:
-    """Apply a callback or a stop to the saved snapshot, save it, and queue a step."""
+@dataclass(frozen=True)
+class _Audited:
+    """What the audit log keeps of a callback or a stop: never the output or the cause."""
+
+    action: str
+    actor: Any
+    token: str | None = None
+    error: str | None = None
+
+    def detail(self, snapshot: Snapshot) -> dict[str, Any]:
+        detail: dict[str, Any] = {}
+        if self.token is not None:
+            waiting = (w for w in waiting_tasks(snapshot) if w.get("token") == self.token)
+            detail["state"] = str(next((w.get("state", "") for w in waiting), ""))
+            shown = self.token[:TOKEN_SHOWN]
+            detail["token"] = shown + ("…" if len(self.token) > TOKEN_SHOWN else "")
+        if self.error:
+            detail["error"] = self.error[:256]
+        return detail
+
+
+def _apply(simulation_id: int, change: Change, audited: _Audited) -> Simulation:
+    """Apply a callback or a stop to the saved snapshot, save it, record it in the audit log,
+    and queue a step."""
     with transaction.atomic():
         simulation = (
             Simulation.objects.select_for_update()
-            .select_related("execution")
+            .select_related("execution__workspace")
             .filter(pk=simulation_id)
             .first()
         )
         if simulation is None:
             raise SimulationNotFound(f"there is no simulation {simulation_id}")
+        detail = audited.detail(simulation.snapshot)
         try:
             changed = change(simulation, simulation.snapshot)
         except CallbackError as problem:
@@ -320,33 +353,57 @@ def _apply(simulation_id: int, change: Change) -> Simulation:
             countdown=countdown,
             release_claim=False,  # a step in flight keeps its claim; its save will be refused
         )
+        audit_record(
+            action=audited.action,
+            workspace=simulation.execution.workspace,
+            actor=audited.actor,
+            target=simulation.execution.name,
+            detail=detail,
+        )
     return simulation
 
 
-def simulation_send_task_success(*, simulation_id: int, token: str, output: Any) -> Simulation:
-    """SendTaskSuccess: `output` is JSON text (as AWS takes it) or an already parsed value."""
-    return _apply(simulation_id, lambda _, snapshot: send_task_success(snapshot, token, output))
-
-
-def simulation_send_task_failure(
-    *, simulation_id: int, token: str, error: str | None = None, cause: str | None = None
+def simulation_send_task_success(
+    *, simulation_id: int, token: str, output: Any, actor: Any = None
 ) -> Simulation:
+    """SendTaskSuccess: `output` is JSON text (as AWS takes it) or an already parsed value.
+    `actor`: who sent it, for the audit log (None: the operator's command line)."""
     return _apply(
-        simulation_id, lambda _, snapshot: send_task_failure(snapshot, token, error, cause)
+        simulation_id,
+        lambda _, snapshot: send_task_success(snapshot, token, output),
+        _Audited("simulation.send_task_success", actor, token=token),
     )
 
 
-def simulation_send_task_heartbeat(*, simulation_id: int, token: str) -> Simulation:
+def simulation_send_task_failure(
+    *,
+    simulation_id: int,
+    token: str,
+    error: str | None = None,
+    cause: str | None = None,
+    actor: Any = None,
+) -> Simulation:
+    return _apply(
+        simulation_id,
+        lambda _, snapshot: send_task_failure(snapshot, token, error, cause),
+        _Audited("simulation.send_task_failure", actor, token=token, error=error),
+    )
+
+
+def simulation_send_task_heartbeat(
+    *, simulation_id: int, token: str, actor: Any = None
+) -> Simulation:
     return _apply(
         simulation_id,
         lambda simulation, snapshot: send_task_heartbeat(
             snapshot, token, now=step_now(simulation, snapshot, None)
         ),
+        _Audited("simulation.send_task_heartbeat", actor, token=token),
     )
 
 
 def simulation_stop(
-    *, simulation_id: int, error: str | None = None, cause: str | None = None
+    *, simulation_id: int, error: str | None = None, cause: str | None = None, actor: Any = None
 ) -> Simulation:
     """StopExecution: ExecutionAborted, and the execution is ABORTED."""
     return _apply(
@@ -354,4 +411,5 @@ def simulation_stop(
         lambda simulation, snapshot: stop_execution(
             snapshot, error, cause, now=step_now(simulation, snapshot, None)
         ),
+        _Audited("simulation.stop", actor, error=error),
     )

@@ -264,7 +264,10 @@ def _text(value: str | None) -> str | None:
 def send_task_success(request: HttpRequest, pk: int) -> HttpResponse:
     def call(simulation_id: int, data: dict[str, Any]) -> object:
         return services.simulation_send_task_success(
-            simulation_id=simulation_id, token=data["taskToken"], output=data["output"]
+            simulation_id=simulation_id,
+            token=data["taskToken"],
+            output=data["output"],
+            actor=request.user,
         )
 
     return _act(request, pk, "send-task-success", TaskSuccessForm, call)
@@ -281,6 +284,7 @@ def send_task_failure(request: HttpRequest, pk: int) -> HttpResponse:
             token=data["taskToken"],
             error=_text(data["error"]),
             cause=_text(data["cause"]),
+            actor=request.user,
         )
 
     return _act(request, pk, "send-task-failure", TaskFailureForm, call)
@@ -293,7 +297,7 @@ def send_task_failure(request: HttpRequest, pk: int) -> HttpResponse:
 def send_task_heartbeat(request: HttpRequest, pk: int) -> HttpResponse:
     def call(simulation_id: int, data: dict[str, Any]) -> object:
         return services.simulation_send_task_heartbeat(
-            simulation_id=simulation_id, token=data["taskToken"]
+            simulation_id=simulation_id, token=data["taskToken"], actor=request.user
         )
 
     return _act(request, pk, "send-task-heartbeat", TaskHeartbeatForm, call)
@@ -306,7 +310,10 @@ def send_task_heartbeat(request: HttpRequest, pk: int) -> HttpResponse:
 def stop(request: HttpRequest, pk: int) -> HttpResponse:
     def call(simulation_id: int, data: dict[str, Any]) -> object:
         return services.simulation_stop(
-            simulation_id=simulation_id, error=_text(data["error"]), cause=_text(data["cause"])
+            simulation_id=simulation_id,
+            error=_text(data["error"]),
+            cause=_text(data["cause"]),
+            actor=request.user,
         )
 
     return _act(request, pk, "stop", StopForm, call)
