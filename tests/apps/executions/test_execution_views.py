@@ -333,3 +333,10 @@ def test_deep_link_to_a_map_iteration(signed_in):
         table.content.decode()
     )
     assert "Iteration 8" in table.content.decode()
+
+
+def test_a_user_in_no_workspace_is_told_why_the_dashboard_is_empty(client, django_user_model):
+    loner = django_user_model.objects.create_user(username="loner", password="x-pass-1234")
+    client.force_login(loner)
+    html = client.get("/").content.decode()
+    assert "not a member of any workspace" in html and "workspace add NAME loner" in html
