@@ -48,3 +48,18 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_auto_bool(name: str, default: bool | None = None) -> bool | None:
+    """A boolean that may also be `auto` (None: decide per request)."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    word = raw.strip().lower()
+    if word == "auto":
+        return None
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingError(f"{name}={raw!r} is not one of auto, 1/0, true/false, yes/no, on/off")

@@ -7,23 +7,24 @@ Celery workers.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
-from config.env import SettingError, env_bool, env_int, env_list, env_str
+from config import secret_key
+from config.env import SettingError, env_auto_bool, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("STEPSCOPE_VAR_DIR") or BASE_DIR / "var")
 
-DEVELOPMENT_SECRET_KEY = "stepscope-development-key-never-use-in-production"
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = env_str("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
-if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
-    raise SettingError(
-        "DJANGO_DEBUG is off but DJANGO_SECRET_KEY is unset: set DJANGO_SECRET_KEY to a long "
-        "random string (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(50))'`)"
-    )
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# An explicit key must be long; without one, a key is generated once and kept in var/secret_key
+# (mode 0600), so every process of this installation (web, workers, manage.py) shares it.
+if env_str("DJANGO_SECRET_KEY"):
+    SECRET_KEY = secret_key.check_length(env_str("DJANGO_SECRET_KEY"), "DJANGO_SECRET_KEY")
+else:
+    SECRET_KEY = secret_key.load_or_create(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
     "apps.accounts",
     "apps.healthchecks",
     "apps.definitions",
@@ -46,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security_headers.ContentSecurityPolicyMiddleware",
+    "config.security_headers.SecureCookiesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -171,6 +177,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in throttling (django-axes, config/signin.py): failures are counted per username and per
+# address independently; when either reaches the limit, sign-in is refused, right password or not,
+# for the lockout. A failure counts while it is less than the lockout old, so the limit is failures
+# each within LOCKOUT minutes of the next. Refused attempts do not extend the lockout. A successful
+# sign-in forgets that username's failures.
+AUTHENTICATION_BACKENDS = [
+    "config.signin.SignInThrottleBackend",  # axes' AxesStandaloneBackend: refuses when locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+STEPSCOPE_SIGNIN_FAILURES = env_int("STEPSCOPE_SIGNIN_FAILURES", 10, minimum=1)
+STEPSCOPE_SIGNIN_LOCKOUT_MINUTES = env_int("STEPSCOPE_SIGNIN_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_FAILURE_LIMIT = STEPSCOPE_SIGNIN_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=STEPSCOPE_SIGNIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False  # config.signin.SignInAttempts forgets the username's failures only
+AXES_HANDLER = "config.signin.SignInAttempts"
+AXES_LOCKOUT_CALLABLE = "config.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in: only failures are kept
+AXES_VERBOSE = False
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -185,7 +212,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-WHITENOISE_USE_FINDERS = DEBUG
+# WhiteNoise serves what collectstatic put in STATIC_ROOT (`make run`, the Docker image) and,
+# through the finders, static/ itself, which wins: tests never collect, and a stale staticfiles/
+# is ignored.
+WHITENOISE_USE_FINDERS = True
 
 # Definitions over AWS's 1 MiB limit are refused with a clear message by the import service, so
 # requests may be somewhat larger than that before Django itself steps in.
@@ -195,9 +225,17 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Session and CSRF cookies: Secure always (1), never (0), or on responses to https requests only
+# (auto, config.security_headers.SecureCookiesMiddleware), so plain http://127.0.0.1 still signs in.
+SECURE_COOKIES = env_auto_bool("DJANGO_SECURE_COOKIES", None)
+STEPSCOPE_SECURE_COOKIES_AUTO = SECURE_COOKIES is None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = bool(SECURE_COOKIES)
+# HSTS: Django sends it on https responses only, so plain http is unaffected.
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
+# Only behind a proxy that sets X-Forwarded-Proto itself and strips what clients send: with it,
+# requests the proxy received over https count as secure (cookies, HSTS, CSRF's origin check).
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

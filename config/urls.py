@@ -12,8 +12,24 @@ urlpatterns = [
     path("healthz", include("apps.healthchecks.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("definitions/", include("apps.definitions.urls")),
     path("executions/", include("apps.executions.urls")),
     path("simulations/", include("apps.simulations.urls")),
     path("aws/", include("apps.aws.urls")),
 ]
+
+# Branded error pages (config/errors.py); shown whenever DEBUG is off.
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
