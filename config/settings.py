@@ -144,6 +144,12 @@ SIMULATION_SWEEP_IN_PROCESS = env_bool("STEPSCOPE_SWEEP_IN_PROCESS", False)
 # retried with back-off and a client-side rate limit), and how many histories are pulled at once.
 AWS_MAX_ATTEMPTS = env_int("STEPSCOPE_AWS_MAX_ATTEMPTS", 8, minimum=1)
 AWS_CONCURRENCY = env_int("STEPSCOPE_AWS_CONCURRENCY", 4, minimum=1)
+# What AWS sources saved from the web may use (apps/aws/endpoints.py, identities.py; the command
+# line is not limited): endpoints on this server's own networks only when listed as host[:port]
+# patterns (`*` for any characters), named profiles and role ARNs (`*` wildcards) only when listed.
+STEPSCOPE_AWS_ENDPOINT_ALLOW = env_list("STEPSCOPE_AWS_ENDPOINT_ALLOW", [])
+STEPSCOPE_AWS_PROFILES = env_list("STEPSCOPE_AWS_PROFILES", [])
+STEPSCOPE_AWS_ROLE_ARNS = env_list("STEPSCOPE_AWS_ROLE_ARNS", [])
 # Following running AWS executions (apps/aws/following.py): polled every FOLLOW seconds at first,
 # backing off to FOLLOW_MAX while nothing new arrives; opening an execution's page follows it for
 # FOLLOW_VIEW seconds.
