@@ -1,4 +1,5 @@
-"""The workspace a form writes into: a choice among those where the user has the role."""
+"""Forms for accounts: the workspace a form writes into (a choice among those where the user
+has the role), and the forms of the workspace pages (members, redaction rules, audit filter)."""
 
 from __future__ import annotations
 
@@ -43,3 +44,54 @@ def add_workspace_field(form: forms.BaseForm, user: Any, role: str = Role.DEBUGG
             else f"You have the {role} role in no workspace: ask a workspace admin.",
         },
     )
+
+
+# The workspace pages' forms ------------------------------------------------------------------
+
+ROLE_CHOICES = [(role.value, role.label) for role in Role]
+
+
+class MemberForm(forms.Form):
+    """Add a member, or change one's role (`action` says which)."""
+
+    username = forms.CharField(max_length=150, label="Username")
+    role = forms.ChoiceField(choices=ROLE_CHOICES, initial=Role.VIEWER, label="Role")
+
+
+class MemberRemoveForm(forms.Form):
+    username = forms.CharField(max_length=150)
+
+
+class RedactionRuleForm(forms.Form):
+    pattern = forms.CharField(
+        max_length=4096,  # longer is refused by the rule's own check, with its limit named
+        strip=False,
+        label="Rule",
+        help_text="A key name (cardNumber, masked at any depth), a path such as "
+        "$.customer.email or $..['card number'], either one starting with (?i) to ignore case.",
+        error_messages={"required": "Type a key name or a path."},
+    )
+
+
+class RedactionRuleRemoveForm(forms.Form):
+    rule = forms.IntegerField(min_value=1)
+
+
+class RedactAtImportForm(forms.Form):
+    redact_at_import = forms.BooleanField(
+        required=False,
+        label="Store redacted values at import",
+        help_text="Histories imported or pulled while this is on are stored with matching "
+        "values already masked, so the real values are never kept.",
+    )
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(required=False, label="Action")
+
+    def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Any action"), *((a, a) for a in actions)]
+        self.fields["action"].error_messages["invalid_choice"] = (
+            "No entry of this workspace has the action %(value)s: choose one from the list."
+        )

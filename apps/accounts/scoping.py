@@ -12,8 +12,9 @@ Views declare their rule with one of the decorators below, which also record it 
 - `signed_in`: pages about the user's own account, or lists that show only what
   `visible(...)` lets through; `role` (optional) is needed in at least one workspace;
 - `object_view(Model, path=...)`: a page about one object, found from a URL argument; the
-  object's workspace is reached by `path` ("workspace", "execution__workspace", ...). Reads
-  (GET, HEAD) need `read`, anything else `write`.
+  object's workspace is reached by `path` ("workspace", "execution__workspace", ...), or
+  `path=""` when the object is the workspace itself. Reads (GET, HEAD) need `read`, anything
+  else `write`.
 
 Websockets, selectors and services ask the same functions (`role_in`, `visible`,
 `object_access`).
@@ -80,17 +81,19 @@ def workspaces(user: Any, role: str = Role.VIEWER) -> QuerySet[Workspace]:
 
 
 def visible(queryset: QuerySet[M], user: Any, *, path: str = "workspace") -> QuerySet[M]:
-    """The part of `queryset` the user may see."""
+    """The part of `queryset` the user may see (`path=""`: a queryset of workspaces)."""
     if not _active(user):
         return queryset.none()
     if user.is_superuser:
         return queryset
-    return queryset.filter(**{f"{path}__in": workspaces(user)})
+    return queryset.filter(**{f"{path or 'pk'}__in": workspaces(user)})
 
 
 def _workspace_id_of(model: type[models.Model], path: str, lookup: dict[str, Any]) -> int | None:
+    """The id of the workspace of the object `lookup` finds (`path=""`: it is the workspace)."""
+    column = f"{path}_id" if path else "pk"
     try:
-        return model._default_manager.filter(**lookup).values_list(f"{path}_id", flat=True).first()
+        return model._default_manager.filter(**lookup).values_list(column, flat=True).first()
     except (ValueError, TypeError):  # a lookup value of the wrong type: nothing has it
         return None
 

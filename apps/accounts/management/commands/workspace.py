@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts.commandline import workspace_option
 from apps.accounts.models import Role, Workspace
+from apps.accounts.selectors import member_list
 from apps.accounts.services import WorkspaceError, member_remove, member_set, workspace_create
 
 
@@ -54,12 +55,13 @@ class Command(BaseCommand):
         self.stdout.write(f"removed {options['username']!r} from {workspace.name!r}")
 
     def _list(self, options: dict[str, Any]) -> None:
-        workspaces = Workspace.objects.prefetch_related("memberships__user")
+        workspaces = Workspace.objects.order_by("name")
         if not workspaces:
             self.stdout.write("no workspaces (create one with: workspace create NAME)")
         for workspace in workspaces:
             members = ", ".join(
-                f"{m.user.get_username()} ({m.role})" for m in workspace.memberships.all()
+                f"{m.user.get_username()} ({m.role})"
+                for m in member_list(workspace=workspace)  # admins first
             )
             self.stdout.write(f"{workspace.name}: {members or 'no members'}")
 
