@@ -71,9 +71,9 @@ def test_running_execution_updates_live_without_reload(
     publisher.join(timeout=10)
     assert sent and sent[0] is not None
 
-    browser_page.wait_for_function(
-        "document.querySelector('#graph [data-state=\"Pause\"]').dataset.status === 'succeeded'",
-        timeout=15_000,
+    # A selector, not wait_for_function: the page's CSP forbids the eval that one would need.
+    browser_page.wait_for_selector(
+        '#graph [data-state="Pause"][data-status="succeeded"]', state="attached", timeout=15_000
     )
     statuses = browser_page.evaluate(
         """() => Array.from(document.querySelectorAll('#graph [data-state]'))
