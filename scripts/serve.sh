@@ -21,5 +21,13 @@ else
   # The server process sweeps for lost steps itself (at start, then periodically).
   export STEPSCOPE_SWEEP_IN_PROCESS=${STEPSCOPE_SWEEP_IN_PROCESS:-1}
 fi
+proxy=()
+case "${DJANGO_SECURE_PROXY_SSL_HEADER:-0}" in
+  1|true|yes|on)
+    # Behind a proxy: the client's address (what sign-in throttling counts per address) comes
+    # from the X-Forwarded-For the proxy sets, not from the proxy's own address.
+    proxy=(--proxy-headers)
+    echo "stepscope: behind a proxy: client addresses from X-Forwarded-For" >&2 ;;
+esac
 echo "stepscope: serving on http://$host:$port/ (sign in at http://$host:$port/accounts/login/)" >&2
-"$bin/daphne" -b "$host" -p "$port" config.asgi:application
+"$bin/daphne" "${proxy[@]}" -b "$host" -p "$port" config.asgi:application
