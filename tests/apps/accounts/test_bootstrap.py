@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from apps.accounts.models import AuditEntry, Membership, Workspace
 from apps.definitions.models import Definition
 from apps.executions.models import Execution
 
@@ -32,11 +33,37 @@ def test_bootstrap_prints_a_one_time_sign_in_line_and_loads_the_demo(monkeypatch
     assert failed.definition_version is not None
     assert failed.definition_version.definition.name == "orders"
 
+    demo = Workspace.objects.get(name="demo")
+    assert set(Definition.objects.values_list("workspace", flat=True)) == {demo.pk}
+    assert set(Execution.objects.values_list("workspace", flat=True)) == {demo.pk}
+    membership = Membership.objects.get()
+    assert (membership.workspace, membership.user.username, membership.role) == (
+        demo,
+        "admin",
+        "admin",
+    )
+    counts = _counts()
+
     again = io.StringIO()
     call_command("bootstrap", stdout=again)
     assert "Sign in once" not in again.getvalue()
     assert "Demo definitions: 0 new" in again.getvalue()
     assert "Demo executions: 0 new" in again.getvalue()
+    assert _counts() == counts  # a second run adds nothing, not even to the audit log
+
+
+def _counts() -> tuple[int, ...]:
+    models = (Workspace, Membership, Definition, Execution, AuditEntry)
+    return tuple(model.objects.count() for model in models)
+
+
+def test_the_demo_workspace_is_reachable_by_the_first_admin(monkeypatch, client):
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "ops")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "correct-horse-battery")
+    call_command("bootstrap", stdout=io.StringIO())
+    assert client.login(username="ops", password="correct-horse-battery")
+    html = client.get("/workspaces/demo/").content.decode()
+    assert "<tr><td>ops</td><td>admin</td></tr>" in html
 
 
 def test_bootstrap_honours_superuser_environment(monkeypatch):
