@@ -1,5 +1,9 @@
 """What the execution page shows, assembled from the projection, the stored events and the
-definition: the summary, the failure banner, one state run's details, and the table rows."""
+definition: the summary, the failure banner, one state run's details, and the table rows.
+
+Payloads are masked with the workspace's redaction rules before they get here: the projection
+is made from masked events (selectors.execution_projection), and the event rows read here are
+masked as they are read (event_rows, step_context)."""
 
 from __future__ import annotations
 
@@ -16,10 +20,12 @@ from apps.executions.presentation import (
     run_style,
     seconds_between,
 )
+from apps.executions.redaction import event_rows_redacted
 from stepscope.asl.build_model import build_state_machine
 from stepscope.asl.source import parse_source
 from stepscope.history.importing import MAX_EVENTS
 from stepscope.history.projection import Projection, StateRun
+from stepscope.history.redaction import Redactor
 
 RUN_CHOICES_LIMIT = 500
 
@@ -142,7 +148,10 @@ def step_context(
         "attempts": _attempt_rows(run),
         "retries": max(0, len(run.attempts) - 1),
         "definition": definitions.get(run.name),
-        "events": selectors.run_events(execution=execution, run=run),
+        "events": event_rows_redacted(
+            selectors.run_events(execution=execution, run=run),
+            selectors.execution_redactor(execution=execution),
+        ),
         "event_total": len(run.event_ids),
         "started_after": duration_text(seconds_between(started, run.started_at)),
         "duration": duration_text(seconds_between(run.started_at, run.ended_at)),
@@ -261,9 +270,10 @@ def _readable_details(event_data: dict[str, Any]) -> dict[str, Any]:
     return readable
 
 
-def event_rows(events: Any, started_at: Any) -> list[dict[str, Any]]:
+def event_rows(events: Any, started_at: Any, *, redactor: Redactor) -> list[dict[str, Any]]:
+    """The event view's rows, their payloads masked with `redactor` (the workspace's rules)."""
     rows = []
-    for event in events:
+    for event in event_rows_redacted(events, redactor):
         details = _readable_details(event.data)
         text = pretty_json(details) if details else ""
         compact = json.dumps(details, ensure_ascii=False, default=str) if details else ""

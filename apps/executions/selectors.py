@@ -1,5 +1,12 @@
 """Reads for executions: lists and filters, the projection of one execution (kept in memory per
-process while its events are unchanged), its events page by page, and the bundle export."""
+process while its events and its workspace's redaction rules are unchanged), its events page by
+page, and the bundle export.
+
+Redaction: the projection is made from events masked with the workspace's rules, so everything a
+page derives from it (summary, failure banner, step details, table, live JSON, full payloads) is
+masked; event rows are masked where pages read them (pages.event_rows, pages.step_context); the
+bundle masks its events and describe output here.
+"""
 
 from __future__ import annotations
 
@@ -13,15 +20,19 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404
 
+from apps.accounts.redactors import redaction_key, workspace_redactor
 from apps.accounts.scoping import visible
 from apps.executions.models import Execution, HistoryEvent
+from apps.executions.redaction import description_redacted
 from stepscope.history.importing import ExecutionDescription, write_bundle
 from stepscope.history.projection import Projection, StateRun, project
+from stepscope.history.redaction import Redactor
 
 EVENTS_PER_PAGE = 100
 RUNS_PER_PAGE = 500
 _CACHE_SIZE = 8
-_projections: OrderedDict[tuple[int, int, str], Projection] = OrderedDict()
+_CacheKey = tuple[int, int, str, tuple[str, ...]]  # execution, events, change, rules
+_projections: OrderedDict[_CacheKey, Projection] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -82,29 +93,50 @@ def execution_get(*, pk: int) -> Execution:
     return execution
 
 
-def _cache_key(execution: Execution) -> tuple[int, int, str]:
-    return (execution.pk, execution.event_count, execution.updated_at.isoformat())
+_REDACTOR_ATTRIBUTE = "_stepscope_redactor"
 
 
-def projection_remember(*, execution: Execution, projection: Projection) -> None:
-    """Keep a projection just made from exactly the execution's stored events (after an import)."""
+def execution_redactor(*, execution: Execution) -> Redactor:
+    """The redaction rules of the execution's workspace, read once per Execution instance (so
+    once per request: views read the execution afresh)."""
+    redactor = execution.__dict__.get(_REDACTOR_ATTRIBUTE)
+    if redactor is None:
+        redactor = workspace_redactor(workspace_id=execution.workspace_id)
+        execution.__dict__[_REDACTOR_ATTRIBUTE] = redactor
+    return redactor
+
+
+def _cache_key(execution: Execution, rules: tuple[str, ...]) -> _CacheKey:
+    return (execution.pk, execution.event_count, execution.updated_at.isoformat(), rules)
+
+
+def _remember(key: _CacheKey, projection: Projection) -> None:
     with _lock:
-        _projections[_cache_key(execution)] = projection
+        _projections[key] = projection
         while len(_projections) > _CACHE_SIZE:
             _projections.popitem(last=False)
 
 
+def projection_remember(*, execution: Execution, projection: Projection) -> None:
+    """Keep a projection just made from exactly the execution's stored events (after an import),
+    as what a workspace without redaction rules is shown."""
+    _remember(_cache_key(execution, ()), projection)
+
+
 def execution_projection(*, execution: Execution) -> Projection:
-    """The projection of the stored events; reused while the execution is unchanged."""
-    key = _cache_key(execution)
+    """The projection of the stored events, masked with the workspace's redaction rules; reused
+    while the execution and the rules are unchanged."""
+    redactor = execution_redactor(execution=execution)
+    key = _cache_key(execution, redaction_key(redactor))
     with _lock:
         cached = _projections.get(key)
         if cached is not None:
             _projections.move_to_end(key)
             return cached
-    events = execution.events.order_by("event_id").values_list("data", flat=True)
-    projection = project(events.iterator(chunk_size=2000))
-    projection_remember(execution=execution, projection=projection)
+    rows = execution.events.order_by("event_id").values_list("data", flat=True)
+    events = rows.iterator(chunk_size=2000)
+    projection = project(map(redactor.redact_event, events) if redactor else events)
+    _remember(key, projection)
     return projection
 
 
@@ -206,13 +238,15 @@ def _description(data: dict[str, Any] | None) -> ExecutionDescription | None:
 
 
 def execution_bundle(*, execution: Execution) -> str:
-    """Our bundle (definition, description and every event), read back losslessly on import."""
+    """Our bundle (definition, description and every event), read back losslessly on import;
+    its payloads masked with the workspace's redaction rules."""
+    redactor = execution_redactor(execution=execution)
     events = list(execution.events.order_by("event_id").values_list("data", flat=True))
     version = execution.definition_version
     definition = version.text if version is not None else (execution.definition_text or None)
     return write_bundle(
-        events=events,
-        description=_description(execution.description),
+        events=redactor.redact_events(events),
+        description=description_redacted(_description(execution.description), redactor),
         definition=definition,
         state_machine_name=execution.state_machine_name or None,
     )

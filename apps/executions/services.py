@@ -21,6 +21,7 @@ from apps.accounts.models import Workspace
 from apps.definitions.services import version_graph_svg
 from apps.executions.linking import UnknownDefinitionError, link_definition, missing_states
 from apps.executions.models import Execution
+from apps.executions.redaction import redact_imported
 from apps.executions.selectors import projection_remember
 from apps.executions.storage import canonical, merge, run_of_event, store_events
 from stepscope.asl.build_model import build_state_machine
@@ -184,6 +185,7 @@ def execution_import(
     (nothing usable, or an unknown `definition`) without changing anything already stored.
     """
     imported, skipped = _read(documents)
+    imported = redact_imported(imported, workspace=workspace)  # masked if the workspace says so
     if not imported.events:
         reasons = "; ".join(f"{s.where}: {s.reason}" for s in imported.skipped[:5])
         raise ExecutionImportError(

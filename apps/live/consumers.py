@@ -13,6 +13,11 @@ Why a reconnect neither loses nor duplicates an event:
   (`STEPSCOPE_LIVE_POLL_SECONDS`), through its own channel so it still handles one message at a
   time. That catches a lost last message, and events saved by another process when there is no
   shared channel layer (the embedded mode: `manage.py simulate` beside `make run`).
+
+Redaction: events are stored and published as they are; every `events` message is masked with
+the execution's workspace's redaction rules in `_send_events`, the one place events leave. The
+rules are read afresh at each subscribe, and again when those read are over REDACTION_MAX_AGE
+seconds old, so a busy stream does not ask the database for every live message.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from apps.accounts.redactors import workspace_redactor
 from apps.live.groups import execution_group
 from apps.live.messages import (
     CLOSE_FORBIDDEN,
@@ -44,6 +50,7 @@ from apps.live.selectors import (
     execution_access,
     execution_progress,
 )
+from stepscope.history.redaction import Redactor
 
 REFUSALS = {
     "signed_out": CLOSE_SIGNED_OUT,
@@ -53,6 +60,7 @@ REFUSALS = {
 MAX_CLIENT_MESSAGE = 4096  # characters; a subscribe message is a few dozen
 MAX_EVENT_ID = 2**31 - 1  # the largest id a PositiveIntegerField holds everywhere
 AFTER_RULE = "`after` must be a whole number from 0 (the last event id you have; 0 for none)"
+REDACTION_MAX_AGE = 2.0  # seconds the redaction rules read for one message are reused
 
 
 def _event_id(event: dict[str, Any]) -> int:
@@ -83,15 +91,18 @@ def _replay_page(execution_id: int, after: int) -> tuple[list[dict[str, Any]], E
 
 class ExecutionConsumer(AsyncJsonWebsocketConsumer):
     execution_id: int
+    workspace_id: int | None = None
     group: str
     joined = False
+    redactor: Redactor | None = None  # None: read the rules before the next message
+    redactor_read_at = 0.0  # on the event loop's clock
     last_sent: int | None = None  # the last event id sent; None until the client subscribes
     poller: asyncio.Task[None] | None = None
 
     async def connect(self) -> None:
         self.execution_id = int(self.scope["url_route"]["kwargs"]["execution_id"])
         self.group = execution_group(self.execution_id)
-        access = await database_sync_to_async(execution_access)(
+        access, self.workspace_id = await database_sync_to_async(execution_access)(
             user=self.scope.get("user"), execution_id=self.execution_id
         )
         if access != "allowed":
@@ -192,6 +203,7 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
 
     async def _subscribe(self, after: int) -> None:
         self.last_sent = after
+        self.redactor = None  # a replay is masked with the rules as they are now
         progress = await self._catch_up()
         if progress is None:
             return
@@ -224,11 +236,23 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
             if len(events) < REPLAY_PAGE_SIZE:
                 return progress
 
+    async def _redactor(self) -> Redactor:
+        """The workspace's redaction rules (see the module's docstring)."""
+        now = asyncio.get_running_loop().time()
+        if self.redactor is None or now - self.redactor_read_at > REDACTION_MAX_AGE:
+            self.redactor = await database_sync_to_async(workspace_redactor)(
+                workspace_id=self.workspace_id
+            )
+            self.redactor_read_at = now
+        return self.redactor
+
     async def _send_events(self, events: list[dict[str, Any]], progress: ExecutionProgress) -> None:
+        """The one place events leave: masked with the workspace's redaction rules."""
+        redactor = await self._redactor()
         message: EventsMessage = {
             "type": "events",
             "execution_id": self.execution_id,
-            "events": events,
+            "events": redactor.redact_events(events) if redactor else events,
             "last_event_id": _event_id(events[-1]),
             "status": progress.status,
             "event_count": progress.event_count,

@@ -29,7 +29,8 @@ class SubscribeMessage(TypedDict):
 
 
 class EventsMessage(TypedDict):
-    """Server: history events with ids above every id sent before, in id order (AWS fields)."""
+    """Server: history events with ids above every id sent before, in id order (AWS fields),
+    their payloads masked with the workspace's redaction rules."""
 
     type: Literal["events"]
     execution_id: int

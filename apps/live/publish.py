@@ -3,6 +3,9 @@
 Call it from `transaction.on_commit`, so a viewer never hears of an event the database does not
 hold yet. The websocket consumer replays from the database, so a message lost here (the channel
 layer down) is caught up on the next reconnect: publishing logs the problem and never raises.
+
+Events are published as stored; the consumer masks them with the workspace's redaction rules
+before they leave the server (apps.live.consumers).
 """
 
 from __future__ import annotations

@@ -17,12 +17,11 @@ class ExecutionProgress:
     event_count: int
 
 
-def execution_access(*, user: Any, execution_id: int) -> Access:
+def execution_access(*, user: Any, execution_id: int) -> tuple[Access, int | None]:
     """May `user` watch the execution? The pages' own scoping rule: a member of its workspace
     (any role) or a superuser; another workspace's execution is "missing", like one that does
-    not exist."""
-    access, _ = object_access(user, Execution, path="workspace", needed="viewer", pk=execution_id)
-    return access
+    not exist. With the execution's workspace id when allowed (its redaction rules apply)."""
+    return object_access(user, Execution, path="workspace", needed="viewer", pk=execution_id)
 
 
 def execution_progress(*, execution_id: int) -> ExecutionProgress | None:
@@ -35,7 +34,8 @@ def execution_progress(*, execution_id: int) -> ExecutionProgress | None:
 def events_after(
     *, execution_id: int, after: int, limit: int = REPLAY_PAGE_SIZE
 ) -> list[dict[str, Any]]:
-    """Up to `limit` stored events (AWS JSON) with an id above `after`, in id order."""
+    """Up to `limit` stored events (AWS JSON) with an id above `after`, in id order, as stored
+    (the consumer masks them with the workspace's redaction rules as it sends them)."""
     rows = (
         HistoryEvent.objects.filter(execution_id=execution_id, event_id__gt=after)
         .order_by("event_id")

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from apps.accounts.redactors import workspace_redactor
 from apps.executions.models import Execution
 from apps.simulations import selectors
 
@@ -42,7 +43,10 @@ def simulation_panel_context(request: HttpRequest | None, execution: Execution) 
     simulation = selectors.simulation_of_execution(execution=execution)
     if simulation is None:
         return {"simulation": None}
-    tasks = selectors.simulation_parked_tasks(simulation=simulation)
+    redactor = workspace_redactor(workspace_id=execution.workspace_id)
+    tasks = selectors.simulation_parked_tasks(simulation=simulation, redactor=redactor)
+    # The simulator's own error may quote a payload; this copy is shown, never saved.
+    simulation.problem = redactor.redact_json_text(simulation.problem)
     flashed = _flashed(request, simulation.pk)
     values: dict[str, dict[str, str]] = {action: {} for action in ACTIONS}
     values["send-task-success"]["output"] = "{}"

@@ -1,6 +1,11 @@
 """Saving what a step or a callback produced: the new events (as the execution's history events,
 with its status and counts from the projection) and the snapshot, in the caller's transaction;
-then, on commit, publishing the events and queueing the next step."""
+then, on commit, publishing the events and queueing the next step.
+
+When the workspace stores values already masked (`Workspace.redact_at_import`), the events are
+stored masked with its redaction rules, as an imported history would be. The snapshot keeps the
+real values: the engine needs them to go on.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.redactors import workspace_import_redactor
 from apps.executions.models import Execution
 from apps.executions.selectors import projection_remember
 from apps.executions.services import copy_projection
@@ -27,10 +33,13 @@ from stepscope.history.projection import Projection, project
 def _append_events(
     execution: Execution, events: Sequence[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], Projection]:
-    """Store the events not stored yet; copy the projection of them all onto the execution."""
+    """Store the events not stored yet (masked when the workspace stores values masked); copy
+    the projection of them all onto the execution."""
     stored = list(execution.events.order_by("event_id").values_list("data", flat=True))
     known = {event_id(event) for event in stored}
     new = [event for event in events if event_id(event) not in known]
+    if new:
+        new = workspace_import_redactor(workspace_id=execution.workspace_id).redact_events(new)
     projection = project([*stored, *new])
     copy_projection(execution, projection)
     if not execution.first_event_digest and (stored or new):

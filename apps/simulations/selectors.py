@@ -1,15 +1,19 @@
-"""Reads for simulations."""
+"""Reads for simulations. What they hand to pages and the JSON API that came from a run (the last
+input and mock responses, the parameters sent with a task token) is masked with the workspace's
+redaction rules; the task token itself is not a payload."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from apps.accounts.redactors import workspace_redactor
 from apps.executions.models import Execution
 from apps.simulations.jsontext import json_pretty
 from apps.simulations.models import Simulation
 from apps.simulations.pace import INSTANT, REAL
 from stepscope.engine.callbacks import waiting_tasks
+from stepscope.history.redaction import Redactor
 
 SCHEDULED = ("TaskScheduled", "ActivityScheduled")
 
@@ -44,14 +48,16 @@ def simulation_input(*, simulation: Simulation) -> Any:
 def simulation_start_defaults(*, definition_id: int) -> dict[str, str]:
     """What the "New execution" form starts with: the last simulation's settings of this
     definition (its input, mock configuration, test case, task durations, Lambda folder and
-    pace)."""
+    pace). The input and the mock responses are masked with the workspace's redaction rules."""
     last = simulation_last_of_definition(definition_id=definition_id)
     if last is None:
         return {"input": "{}", "pace_mode": INSTANT, "scale": "60"}
+    redactor = workspace_redactor(workspace_id=last.execution.workspace_id)
     mode = last.pace if last.pace in (INSTANT, REAL) else "scaled"
+    mocks = None if last.mock_config is None else redactor.redact_value(last.mock_config)
     return {
-        "input": json_pretty(simulation_input(simulation=last)),
-        "mock_config": "" if last.mock_config is None else json_pretty(last.mock_config),
+        "input": json_pretty(redactor.redact_value(simulation_input(simulation=last))),
+        "mock_config": "" if mocks is None else json_pretty(mocks),
         "test_case": last.test_case,
         "durations": "" if last.durations is None else json_pretty(last.durations),
         "lambdas_dir": last.lambdas_dir,
@@ -60,10 +66,11 @@ def simulation_start_defaults(*, definition_id: int) -> dict[str, str]:
     }
 
 
-def _sent(simulation: Simulation, state: str, token: str) -> tuple[str, str]:
-    """The parameters (pretty JSON text) and the resource of the TaskScheduled (or
-    ActivityScheduled) event that carried this token: of the state's scheduled events, the last
-    one whose parameters hold the token (Map iterations share a state), else its last one."""
+def _sent(simulation: Simulation, state: str, token: str, redactor: Redactor) -> tuple[str, str]:
+    """The parameters (pretty JSON text, masked with `redactor`) and the resource of the
+    TaskScheduled (or ActivityScheduled) event that carried this token: of the state's scheduled
+    events, the last one whose parameters hold the token (Map iterations share a state), else
+    its last one."""
     events = list(
         simulation.execution.events.filter(type__in=SCHEDULED, state_name=state)
         .order_by("-event_id")
@@ -77,6 +84,7 @@ def _sent(simulation: Simulation, state: str, token: str) -> tuple[str, str]:
     resource = ":".join(str(details[k]) for k in ("resourceType", "resource") if k in details)
     if not isinstance(text, str):
         return "", resource
+    text = redactor.redact_json_text(text)
     try:
         return json_pretty(json.loads(text)), resource
     except (ValueError, RecursionError):
@@ -94,18 +102,23 @@ def simulation_parked_task(*, simulation: Simulation) -> dict[str, Any] | None:
     return {**tasks[0], "alsoWaiting": tasks[1:]}
 
 
-def simulation_parked_tasks(*, simulation: Simulation) -> list[dict[str, Any]]:
-    """Every task waiting for a callback (not yet answered), the first one reached first."""
-    return [
-        _parked(simulation, waiting)
-        for waiting in waiting_tasks(simulation.snapshot)
-        if "answer" not in waiting
-    ]
+def simulation_parked_tasks(
+    *, simulation: Simulation, redactor: Redactor | None = None
+) -> list[dict[str, Any]]:
+    """Every task waiting for a callback (not yet answered), the first one reached first; their
+    parameters masked with `redactor` (by default, the workspace's redaction rules)."""
+    waiting = [task for task in waiting_tasks(simulation.snapshot) if "answer" not in task]
+    if not waiting:
+        return []
+    if redactor is None:
+        redactor = workspace_redactor(workspace_id=simulation.execution.workspace_id)
+    return [_parked(simulation, task, redactor) for task in waiting]
 
 
-def _parked(simulation: Simulation, waiting: dict[str, Any]) -> dict[str, Any]:
+def _parked(simulation: Simulation, waiting: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
     state = str(waiting.get("state", ""))
-    parameters, resource = _sent(simulation, state, str(waiting.get("token") or ""))
+    token = str(waiting.get("token") or "")
+    parameters, resource = _sent(simulation, state, token, redactor)
     details = waiting.get("details") or {}
     if not resource:
         resource = ":".join(str(details[k]) for k in ("resourceType", "resource") if k in details)

@@ -82,7 +82,11 @@ def _events_context(request: HttpRequest, execution: Execution, projection: Proj
     query["view"] = "events"
     return {
         "event_page": page,
-        "event_rows": pages.event_rows(page.object_list, projection.execution.started_at),
+        "event_rows": pages.event_rows(
+            page.object_list,
+            projection.execution.started_at,
+            redactor=selectors.execution_redactor(execution=execution),
+        ),
         "highlight_event": event,
         "event_type": event_type,
         "event_state": state,

@@ -71,7 +71,11 @@ def _event_rows(
         state=request.GET.get("state_name", ""),
         limit=EVENT_ROWS_LIMIT,
     )
-    rows = pages.event_rows(events, projection.execution.started_at)
+    rows = pages.event_rows(
+        events,
+        projection.execution.started_at,
+        redactor=selectors.execution_redactor(execution=execution),
+    )
     html = "".join(
         render_to_string("executions/_event_row.html", {"row": row, "highlight_event": None})
         for row in rows

@@ -26,12 +26,13 @@ def execution_with(count: int) -> Execution:
 
 def test_access_follows_the_pages_rule(user):
     execution = execution_with(1)
-    assert execution_access(user=None, execution_id=execution.pk) == "signed_out"
-    assert execution_access(user=AnonymousUser(), execution_id=execution.pk) == "signed_out"
-    assert execution_access(user=user, execution_id=execution.pk) == "allowed"
-    assert execution_access(user=user, execution_id=execution.pk + 1) == "missing"
+    workspace_id = execution.workspace_id
+    assert execution_access(user=None, execution_id=execution.pk) == ("signed_out", None)
+    assert execution_access(user=AnonymousUser(), execution_id=execution.pk)[0] == "signed_out"
+    assert execution_access(user=user, execution_id=execution.pk) == ("allowed", workspace_id)
+    assert execution_access(user=user, execution_id=execution.pk + 1) == ("missing", None)
     user.is_active = False
-    assert execution_access(user=user, execution_id=execution.pk) == "forbidden"
+    assert execution_access(user=user, execution_id=execution.pk)[0] == "forbidden"
 
 
 def test_events_after_are_the_stored_json_in_id_order_up_to_a_limit():
