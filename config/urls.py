@@ -26,6 +26,7 @@ urlpatterns = [
     path("executions/", include("apps.executions.urls")),
     path("simulations/", include("apps.simulations.urls")),
     path("aws/", include("apps.aws.urls")),
+    path("workspaces/", include("apps.accounts.urls")),
 ]
 
 # Branded error pages (config/errors.py); shown whenever DEBUG is off.
