@@ -81,8 +81,9 @@ class RedactAtImportForm(forms.Form):
     redact_at_import = forms.BooleanField(
         required=False,
         label="Store redacted values at import",
-        help_text="Histories imported or pulled while this is on are stored with matching "
-        "values already masked, so the real values are never kept.",
+        help_text="Histories imported, pulled or simulated while this is on are stored with "
+        "matching values already masked, so the real values are never kept. Histories stored "
+        "before stay as they are (and are masked when shown).",
     )
 
 

@@ -104,3 +104,19 @@ def test_viewers_and_debuggers_cannot_change_rules(people: dict[str, Any], works
     assert response.status_code == 404
     workspace.refresh_from_db()
     assert not RedactionRule.objects.exists() and not workspace.redact_at_import
+
+
+def test_a_rule_added_here_masks_payloads_at_once_and_removing_it_stops(
+    people: dict[str, Any], workspace: Any
+) -> None:
+    from apps.accounts.redactors import workspace_redactor
+    from stepscope.history.redaction import MASK
+
+    client = client_as(people["admin"])
+    client.post(url(workspace), {"action": "add", "pattern": "(?i)cardnumber"})
+    payload = '{"order": {"CardNumber": "4111-1111-1111-1111"}}'
+    masked = workspace_redactor(workspace_id=workspace.pk).redact_json_text(payload)
+    assert "4111" not in masked and MASK in masked
+    rule = RedactionRule.objects.get(workspace=workspace)
+    client.post(url(workspace), {"action": "remove", "rule": str(rule.pk)})
+    assert workspace_redactor(workspace_id=workspace.pk).redact_json_text(payload) == payload
