@@ -1,4 +1,8 @@
-"""Forms: import a history (several files at once, or pasted), and filter the executions list."""
+"""Forms: import a history (several files at once, or pasted), and filter the executions list.
+
+An import small enough to run while the page waits is decoded here (`documents`); a larger one is
+handed on as uploads (`uploads`), never read whole, for a background job (import_jobs.py).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,17 @@ from django import forms
 from apps.accounts.forms import add_workspace_field
 from apps.accounts.models import Role
 from apps.accounts.scoping import workspaces
-from apps.definitions.forms import size_text
 from apps.definitions.models import Definition
+from apps.executions.import_jobs import (
+    PastedText,
+    background_bytes,
+    max_upload_bytes,
+    not_utf8_message,
+    runs_in_background,
+    size_text,
+)
 from stepscope.history.status import EXECUTION_STATUS_STYLES
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_FILES = 20
 
 
@@ -30,18 +40,12 @@ class MultipleFileField(forms.FileField):
 
 
 def _decode(upload: Any) -> tuple[str, str]:
-    if upload.size > MAX_FILE_BYTES:
-        raise forms.ValidationError(
-            f"{upload.name} is {size_text(upload.size)}; a history file may be at most "
-            f"{size_text(MAX_FILE_BYTES)}."
-        )
-    raw = upload.read()
+    """A small upload's text (the whole import is under the background threshold)."""
+    raw = b"".join(upload.chunks())
     try:
         return upload.name, raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise forms.ValidationError(
-            f"{upload.name} is not UTF-8 text (byte {error.start}: {error.reason})."
-        ) from None
+        raise forms.ValidationError(not_utf8_message(upload.name, error)) from None
 
 
 class ExecutionImportForm(forms.Form):
@@ -65,6 +69,11 @@ class ExecutionImportForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         add_workspace_field(self, user)
+        self.fields["files"].help_text += (
+            f" Up to {size_text(max_upload_bytes())} in all; more than "
+            f"{size_text(background_bytes())} is imported in the background while a page "
+            "shows how far it has got."
+        )
         definitions = Definition.objects.filter(workspace__in=workspaces(user, Role.DEBUGGER))
         names = definitions.order_by("workspace__name", "name").values_list(
             "pk", "workspace__name", "name"
@@ -74,20 +83,28 @@ class ExecutionImportForm(forms.Form):
             *((str(pk), f"{workspace} / {name}") for pk, workspace, name in names),
         ]
 
-    def clean_files(self) -> list[tuple[str, str]]:
+    def clean_files(self) -> list[Any]:
         uploads = self.cleaned_data.get("files") or []
         if len(uploads) > MAX_FILES:
             raise forms.ValidationError(f"Choose at most {MAX_FILES} files at once.")
-        return [_decode(upload) for upload in uploads]
+        return list(uploads)
 
     def clean(self) -> dict[str, Any]:
+        """`uploads` and their `total_bytes`; `documents` (decoded) unless they are for a job."""
         cleaned = super().clean() or {}
-        documents = list(cleaned.get("files") or [])
+        uploads: list[Any] = list(cleaned.get("files") or [])
         if (cleaned.get("text") or "").strip():
-            documents.append(("pasted text", cleaned["text"]))
-        if not documents and not self.errors:
+            uploads.append(PastedText(cleaned["text"]))
+        if not uploads and not self.errors:
             raise forms.ValidationError("Choose history files to upload or paste a history.")
-        cleaned["documents"] = documents
+        cleaned["uploads"] = uploads
+        cleaned["total_bytes"] = total = sum(upload.size or 0 for upload in uploads)
+        cleaned["documents"] = None
+        if not runs_in_background(total):
+            try:
+                cleaned["documents"] = [_decode(upload) for upload in uploads]
+            except forms.ValidationError as error:
+                self.add_error("files", error)
         return cleaned
 
 

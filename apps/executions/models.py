@@ -112,3 +112,71 @@ class HistoryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.execution_id}#{self.event_id} {self.type}"
+
+
+class ImportJob(models.Model):
+    """A history import too large to make the browser wait for: queued, then running with its
+    last progress line, then done (with the execution) or failed (with why).
+
+    What was uploaded is kept as ImportChunk rows until the job ends, in the database rather than
+    on disk so that a Celery worker on another machine (docker-compose's worker) can read it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # What was submitted: [{"name": ..., "size": bytes}], the definition chosen and the name.
+    files = NulSafeJSONField(default=list)
+    total_bytes = models.PositiveBigIntegerField(default=0)
+    definition = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    progress = models.CharField(max_length=1000, blank=True)  # the last progress line
+    events_found = models.PositiveIntegerField(default=0)
+    events_added = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)  # why nothing was imported
+    execution = models.ForeignKey(
+        Execution, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_jobs"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("executions:import_job", args=[self.pk])
+
+    @property
+    def ended(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ImportChunk(models.Model):
+    """Part of one uploaded document of an ImportJob: bytes `seq` of file `document`."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
+    document = models.PositiveSmallIntegerField()  # index in job.files
+    seq = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["job", "document", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "document", "seq"], name="import_chunk_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"import {self.job_id} file {self.document} part {self.seq}"

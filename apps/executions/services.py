@@ -1,13 +1,15 @@
 """Writes for executions: import a history (merging with what is stored), and load the demos.
 
 The history's events are stored once each (unique per execution and event id), in bulk. What the
-lists filter on (status, times, counts) is copied from the projection of the events.
+lists filter on (status, times, counts) is copied from the projection of the events. A history of
+more than AWS's 25,000 events (MAX_EVENTS), in the files or once merged with what is stored, is
+refused before anything is written: it cannot be one execution's history.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,17 +19,19 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.accounts.audit import audit_record
 from apps.accounts.models import Workspace
 from apps.definitions.services import version_graph_svg
 from apps.executions.linking import UnknownDefinitionError, link_definition, missing_states
 from apps.executions.models import Execution
 from apps.executions.redaction import redact_imported
 from apps.executions.selectors import projection_remember
-from apps.executions.storage import canonical, merge, run_of_event, store_events
+from apps.executions.storage import canonical, merge, run_of_event, store_events, stored_events
 from stepscope.asl.build_model import build_state_machine
 from stepscope.graph import Direction, render_svg
 from stepscope.history.events import event_id
 from stepscope.history.importing import (
+    MAX_EVENTS,
     ExecutionDescription,
     HistoryFormatError,
     ImportedHistory,
@@ -38,6 +42,8 @@ from stepscope.history.projection import Projection, project
 from stepscope.history.reconstruct import reconstruct_definition
 
 Document = tuple[str, str]
+Progress = Callable[[str, int], None]
+"""Told what an import is doing (a line for people) and how many events it found."""
 LOGGED_SKIPS = 200
 NAME_MAX_LENGTH = 200
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "histories"
@@ -171,6 +177,21 @@ def _log_entry(
     return entry
 
 
+def _files_text(documents: Sequence[Document]) -> str:
+    names = [name for name, _ in documents]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return shown or "the history"
+
+
+def _past_limit_error(documents: Sequence[Document], found: int) -> ExecutionImportError:
+    return ExecutionImportError(
+        f"{_files_text(documents)} {'holds' if len(documents) == 1 else 'hold'} {found:,} events, "
+        f"more than the {MAX_EVENTS:,} AWS keeps in one execution's history, so this is not one "
+        "execution's history (or the file is broken). Nothing was imported: import the pages of "
+        "one execution at a time."
+    )
+
+
 def execution_import(
     *,
     workspace: Workspace,
@@ -178,21 +199,29 @@ def execution_import(
     definition: str | int | None = None,
     name: str | None = None,
     user: Any = None,
+    audited: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import a history from (file name, text) documents: pages, describe output, or a bundle.
 
     Sound events are stored, each once; what was skipped is reported. Raises ExecutionImportError
-    (nothing usable, or an unknown `definition`) without changing anything already stored.
+    (nothing usable, more than AWS's 25,000 events, or an unknown `definition`) without changing
+    anything already stored. `audited`: record it in the audit log (imports people ask for, not
+    those an AWS pull or follow makes). `progress` is told when the files have been read.
     """
     imported, skipped = _read(documents)
+    if imported.past_limit:
+        raise _past_limit_error(documents, len(imported.events) + imported.past_limit)
     imported = redact_imported(imported, workspace=workspace)  # masked if the workspace says so
     if not imported.events:
         reasons = "; ".join(f"{s.where}: {s.reason}" for s in imported.skipped[:5])
         raise ExecutionImportError(
             "No usable history events were found" + (f" ({reasons})." if reasons else ".")
         )
+    if progress is not None:
+        progress(f"Read {len(imported.events):,} events; storing them", len(imported.events))
     skipped.extend(imported.skipped)
-    request = _Request(workspace, documents, definition, name, user)
+    request = _Request(workspace, documents, definition, name, user, audited)
     try:
         return _import_once(imported, skipped, request)
     except IntegrityError:  # another import created the same execution at the same moment
@@ -206,6 +235,7 @@ class _Request:
     definition: str | int | None
     name: str | None
     user: Any
+    audited: bool = False
 
 
 def _execution_for(imported: ImportedHistory, request: _Request) -> tuple[Execution, bool]:
@@ -240,8 +270,15 @@ def _import_once(
 ) -> ImportResult:
     with transaction.atomic():
         execution, created = _execution_for(imported, request)
-        stored = {} if created else dict(execution.events.values_list("event_id", "data"))
+        stored = {} if created else stored_events(execution)
         new, conflicts = merge(stored, imported.events)
+        if len(stored) + len(new) > MAX_EVENTS:
+            raise ExecutionImportError(
+                f"{execution.name} already has {len(stored):,} events; with {len(new):,} new ones "
+                f"from {_files_text(request.documents)} it would have more than the "
+                f"{MAX_EVENTS:,} AWS keeps in one execution's history. Nothing was imported: "
+                "check that these files belong to this execution."
+            )
         events = sorted([*stored.values(), *new], key=lambda event: event_id(event) or 0)
         projection = project(events)
         _copy_description(execution, imported)
@@ -263,6 +300,14 @@ def _import_once(
         )
         execution.import_log = [*execution.import_log, entry][-20:]
         execution.save(update_fields=["import_log"])
+        if request.audited:
+            audit_record(
+                action="execution.import",
+                workspace=request.workspace,
+                actor=request.user,
+                target=execution.name,
+                detail={"added": len(new), "files": entry["files"]},
+            )
         # The projection is of exactly what is now stored: keep it for the page that follows.
         transaction.on_commit(
             lambda: projection_remember(execution=execution, projection=projection)

@@ -1,4 +1,8 @@
-"""Storing a history's events: merge with what is stored, insert in bulk, note each event's run."""
+"""Storing a history's events: merge with what is stored, insert in bulk, note each event's run.
+
+Every write and read is in chunks (BATCH_SIZE rows per insert or update, READ_CHUNK per fetch):
+no statement carries a number of parameters that grows with the history.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,19 @@ from stepscope.history.importing import SkippedEvent
 from stepscope.history.projection import Projection
 
 BATCH_SIZE = 1000
+READ_CHUNK = 2000
 
 
 def canonical(event: dict[str, Any]) -> str:
     """One text per event content, whatever the key order."""
     return json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def stored_events(execution: Execution) -> dict[int, dict[str, Any]]:
+    """Every stored event of the execution by id, read from the cursor in chunks (no query ever
+    lists the ids, so no size of history meets a database's limit on query parameters)."""
+    rows = execution.events.order_by().values_list("event_id", "data")
+    return dict(rows.iterator(chunk_size=READ_CHUNK))
 
 
 def merge(
@@ -82,7 +94,9 @@ def store_events(
     new_ids = {row.event_id for row in rows}
     moved = []
     stored = HistoryEvent.objects.filter(execution=execution)
-    for row in stored.only("id", "event_id", "state_name", "run_key").iterator(chunk_size=2000):
+    for row in stored.only("id", "event_id", "state_name", "run_key").iterator(
+        chunk_size=READ_CHUNK
+    ):
         if row.event_id in new_ids:
             continue
         state_name, run_key = owner.get(row.event_id, ("", ""))

@@ -8,6 +8,7 @@ app_name = "executions"
 urlpatterns = [
     path("", dashboard.execution_list, name="list"),
     path("import/", imports.execution_import, name="import"),
+    path("imports/<int:pk>/", imports.import_job, name="import_job"),
     path("status.css", detail.status_stylesheet, name="status_css"),
     path("<int:pk>/", detail.execution_detail, name="detail"),
     path("<int:pk>/live/", live.execution_live, name="live"),

@@ -33,6 +33,7 @@ class ImportedHistory:
     state_machine_name: str | None
     skipped: tuple[SkippedEvent, ...]
     notes: tuple[str, ...]
+    past_limit: int = 0  # sound events left out for being past AWS's limit (MAX_EVENTS)
 
 
 class HistoryFormatError(ValueError):
@@ -147,6 +148,7 @@ class Collector:
             state_machine_name=self._machine_name(events),
             skipped=tuple(self.skipped),
             notes=tuple(self.notes),
+            past_limit=len(self.events) - len(kept),
         )
 
     def _within_limit(self) -> list[int]:

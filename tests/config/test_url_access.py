@@ -28,7 +28,7 @@ from apps.accounts.models import ROLE_RANK, Membership, Role, Workspace
 from apps.accounts.scoping import AccessRule
 from apps.aws.models import AwsSource
 from apps.definitions.services import definition_import
-from apps.executions.models import Execution
+from apps.executions.models import Execution, ImportJob
 from apps.live.messages import CLOSE_NOT_FOUND
 from apps.simulations.models import Simulation
 from apps.simulations.services import simulation_start
@@ -110,6 +110,7 @@ def _objects(workspace: Workspace, label: str, user: Any) -> dict[type[models.Mo
         Execution: simulation.execution,
         Simulation: simulation,
         AwsSource: source,
+        ImportJob: ImportJob.objects.create(workspace=workspace, name=f"{label}-import"),
     }
 
 

@@ -42,6 +42,7 @@ class Command(BaseCommand):
                 documents=documents,
                 definition=options["definition"],
                 name=options["name"],
+                audited=True,
             )
         except ExecutionImportError as error:
             raise CommandError(str(error)) from None
