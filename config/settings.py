@@ -226,6 +226,10 @@ WHITENOISE_USE_FINDERS = True
 # Definitions over AWS's 1 MiB limit are refused with a clear message by the import service, so
 # requests may be somewhat larger than that before Django itself steps in.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("STEPSCOPE_MAX_REQUEST_BYTES", 4 * 1024 * 1024, minimum=1024)
+# History imports: a larger upload is refused (413); one over the background threshold is imported
+# by a job with a progress page (apps/executions/import_jobs.py).
+STEPSCOPE_MAX_UPLOAD_BYTES = env_int("STEPSCOPE_MAX_UPLOAD_BYTES", 64 * 1024 * 1024, minimum=1024)
+STEPSCOPE_IMPORT_BACKGROUND_BYTES = env_int("STEPSCOPE_IMPORT_BACKGROUND_BYTES", 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
