@@ -31,6 +31,16 @@ UNRECOGNIZED = {"UnrecognizedClientException", "InvalidClientTokenId", "InvalidS
 SERVICE_PREFIX = {"AssumeRole": "sts", "GetCallerIdentity": "sts", "FilterLogEvents": "logs"}
 
 
+class AwsSetupError(ValueError):
+    """The source's settings cannot work, or may not be used (no region, a malformed or refused
+    endpoint URL, a profile or role the operator does not allow, a source not tested since it
+    changed). `field` names the form field it is about, when one is."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class AwsPullError(RuntimeError):
     """A call to AWS failed; the message says why in words fit to show, and what to do."""
 
@@ -111,6 +121,8 @@ def explain(error: Exception, *, region: str, endpoint_url: str = "") -> AwsPull
     """An AwsPullError with a clear message for a boto3/botocore exception."""
     if isinstance(error, AwsPullError):
         return error
+    if isinstance(error, AwsSetupError):  # a refused endpoint at request time: said as it is
+        return AwsPullError(str(error), code=type(error).__name__)
     if isinstance(error, ClientError):
         code, message = _client_error(error, region)
     elif isinstance(error, BotoCoreError):

@@ -23,7 +23,7 @@ from typing import Any
 
 from django.db import transaction
 
-from apps.aws.clients import SourceSettings, check_endpoint_url, client_config
+from apps.aws.clients import SourceSettings, source_client
 from apps.aws.errors import explain
 from apps.aws.pulling import PullContext
 from apps.aws.reports import SyncProgress
@@ -71,11 +71,9 @@ def logging_setup(described: dict[str, Any]) -> LoggingSetup | None:
 
 
 def logs_client(source: SourceSettings, region: str, session: Any) -> Any:
-    """A CloudWatch Logs client for the region, with the same credentials and retries."""
-    options: dict[str, Any] = {"region_name": region, "config": client_config(source.max_attempts)}
-    if source.endpoint_url:
-        options["endpoint_url"] = check_endpoint_url(source.endpoint_url)
-    return session.client("logs", **options)
+    """A CloudWatch Logs client for the region, with the same credentials, retries and endpoint
+    policy."""
+    return source_client(session, "logs", source, region)
 
 
 def log_records(

@@ -16,6 +16,11 @@ thread of the server process in the embedded mode) polls each followed execution
 - once the execution has ended (or nobody follows it any more) the follow is removed.
 
 Overlapping polls (two beats, a slow poll) are kept apart by a compare-and-set on next_poll_at.
+
+Polls run for web users, so they obey the web's rules for AWS endpoints: a stored source must
+have passed a connection test with its current settings, and every endpoint (a source's, or the
+one a command-line pull used) is checked before each request (apps/aws/endpoints.py); allow a
+local one with STEPSCOPE_AWS_ENDPOINT_ALLOW.
 """
 
 from __future__ import annotations
@@ -32,13 +37,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.accounts.audit import audit_record
 from apps.aws.clients import SourceSettings, stepfunctions_client
+from apps.aws.connection import source_require_tested, source_settings
 from apps.aws.errors import explain
 from apps.aws.follow_models import FollowedExecution
 from apps.aws.models import AwsPull
 from apps.aws.pulling import EXTRA_FIELDS
 from apps.aws.reading import history_pages, jsonable
-from apps.aws.services import source_settings
 from apps.executions.models import Execution
 from apps.executions.selectors import last_event_id
 from apps.executions.services import execution_import
@@ -73,11 +79,18 @@ def can_follow(execution: Execution) -> bool:
 
 
 def execution_follow(
-    *, execution: Execution, pinned: bool = True, seconds: float | None = None
+    *,
+    execution: Execution,
+    pinned: bool = True,
+    seconds: float | None = None,
+    actor: Any = None,
 ) -> FollowedExecution:
     """Follow a running AWS execution: `pinned` until it ends, else for `seconds` from now
     (default AWS_FOLLOW_VIEW_SECONDS) unless it is followed longer already. Its first poll is
-    due at once. Raises FollowError for an execution that is not a running AWS one."""
+    due at once. Raises FollowError for an execution that is not a running AWS one.
+
+    A pinned follow (the Follow button, by `actor`) is recorded in the audit log; following
+    because a page is open is not."""
     if not can_follow(execution):
         raise FollowError(
             f"{execution.name} is not a running execution pulled from AWS, so there is "
@@ -104,6 +117,14 @@ def execution_follow(
             changed.append("followed_until")
         if changed:
             follow.save(update_fields=changed)
+    if pinned:
+        audit_record(
+            action="execution.follow",
+            workspace=execution.workspace,
+            actor=actor,
+            target=execution.name,
+            detail={"execution_arn": execution.execution_arn},
+        )
     transaction.on_commit(follower_start_in_process)
     return follow
 
@@ -115,9 +136,18 @@ def execution_follow_on_view(*, execution: Execution) -> FollowedExecution | Non
     return execution_follow(execution=execution, pinned=False)
 
 
-def execution_unfollow(*, execution: Execution) -> bool:
-    """Stop following (whether pinned or opened); True when it was followed."""
+def execution_unfollow(*, execution: Execution, actor: Any = None) -> bool:
+    """Stop following (whether pinned or opened); True when it was followed (and then recorded
+    in the audit log as done by `actor`)."""
     deleted, _ = FollowedExecution.objects.filter(execution=execution).delete()
+    if deleted:
+        audit_record(
+            action="execution.unfollow",
+            workspace=execution.workspace,
+            actor=actor,
+            target=execution.name,
+            detail={"execution_arn": execution.execution_arn},
+        )
     return bool(deleted)
 
 
@@ -140,9 +170,10 @@ def _region_of(arn: str) -> str:
 
 
 def _settings_for(execution: Execution) -> tuple[SourceSettings, str]:
-    """Where the execution was pulled from: its pull's source, else boto3's chain in the ARN's
-    region at the endpoint it was pulled from (an execution pulled by aws_sync without
-    --source)."""
+    """Where the execution was pulled from: its pull's source (once tested with its current
+    settings), else boto3's chain in the ARN's region at the endpoint it was pulled from (an
+    execution pulled by aws_sync without --source, or from a source since deleted). Either way
+    the web's endpoint rules apply to each request."""
     pull = (
         AwsPull.objects.filter(
             workspace_id=execution.workspace_id, execution_arn=execution.execution_arn
@@ -152,9 +183,10 @@ def _settings_for(execution: Execution) -> tuple[SourceSettings, str]:
     )
     region = (pull.region if pull else "") or _region_of(execution.execution_arn)
     if pull is not None and pull.source is not None:
+        source_require_tested(pull.source)
         return source_settings(source=pull.source), region
     endpoint = pull.endpoint_url if pull is not None else ""
-    return SourceSettings(regions=(region,), endpoint_url=endpoint), region
+    return SourceSettings(regions=(region,), endpoint_url=endpoint, checked=True), region
 
 
 def _page_ids(events: list[dict[str, Any]]) -> list[int]:

@@ -10,17 +10,28 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings as django_settings
+from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.audit import audit_record
 from apps.accounts.models import Workspace
-from apps.aws import reading
+from apps.aws import endpoints, identities, reading
 from apps.aws.clients import (
     AwsSetupError,
     SourceSettings,
     aws_session,
     check_endpoint_url,
     stepfunctions_client,
+)
+from apps.aws.connection import (
+    ConnectionCheck,
+    SourceUntestedError,
+    aws_connection_test,
+    aws_source_test,
+    settings_digest,
+    source_digest,
+    source_require_tested,
+    source_settings,
 )
 from apps.aws.errors import AwsPullError, explain
 from apps.aws.express_logs import express_executions_sync
@@ -40,13 +51,16 @@ PROBE_ATTEMPTS = 2  # optional listings (versions, aliases) that LocalStack or m
 def _checked(regions: Sequence[str], role_arn: str, endpoint_url: str) -> tuple[str, ...]:
     cleaned = tuple(dict.fromkeys(region.strip() for region in regions if region.strip()))
     if not cleaned:
-        raise AwsSetupError("Name at least one region, such as us-east-1.")
+        raise AwsSetupError("Name at least one region, such as us-east-1.", field="regions")
     for region in cleaned:
         if not REGION_NAME.match(region):
-            raise AwsSetupError(f"{region!r} is not a region name; regions look like us-east-1.")
+            raise AwsSetupError(
+                f"{region!r} is not a region name; regions look like us-east-1.", field="regions"
+            )
     if role_arn and not ROLE_ARN.match(role_arn):
         raise AwsSetupError(
-            f"{role_arn!r} is not a role ARN such as arn:aws:iam::123456789012:role/Name."
+            f"{role_arn!r} is not a role ARN such as arn:aws:iam::123456789012:role/Name.",
+            field="role_arn",
         )
     check_endpoint_url(endpoint_url)
     return cleaned
@@ -63,28 +77,48 @@ def aws_source_save(
     actor: Any = None,
 ) -> AwsSource:
     """Create or update the workspace's source called `name`. It never holds a secret key:
-    credentials come from boto3's chain. Raises AwsSetupError with a message fit to show."""
+    credentials come from boto3's chain. Sources are the web's: the endpoint must lead to a
+    public address and the profile and role must be ones the operator allows
+    (apps/aws/endpoints.py, identities.py). A change of endpoint, profile, role or regions
+    forgets the last connection test. Raises AwsSetupError with a message fit to show."""
     name = " ".join(name.split())
     if not name:
-        raise AwsSetupError("Give the source a name.")
-    cleaned = _checked(regions, role_arn.strip(), endpoint_url.strip())
-    source, created = AwsSource.objects.update_or_create(
-        workspace=workspace,
-        name=name[:200],
-        defaults={
-            "regions": list(cleaned),
-            "profile_name": profile_name.strip(),
-            "role_arn": role_arn.strip(),
-            "endpoint_url": endpoint_url.strip(),
-        },
+        raise AwsSetupError("Give the source a name.", field="name")
+    profile_name, role_arn, endpoint_url = (
+        profile_name.strip(),
+        role_arn.strip(),
+        endpoint_url.strip(),
     )
-    audit_record(
-        action="aws_source.create" if created else "aws_source.change",
-        workspace=workspace,
-        actor=actor,
-        target=source.name,
-        detail=_source_fields(source),
-    )
+    cleaned = _checked(regions, role_arn, "")  # the endpoint: by the web's stricter rules
+    identities.profile_check(profile_name)
+    identities.role_check(role_arn)
+    endpoints.endpoint_check(endpoint_url)
+    fields = {
+        "regions": list(cleaned),
+        "profile_name": profile_name,
+        "role_arn": role_arn,
+        "endpoint_url": endpoint_url,
+    }
+    with transaction.atomic():
+        name = name[:200]
+        stored = AwsSource.objects.select_for_update().filter(workspace=workspace, name=name)
+        source = stored.first()
+        created = source is None
+        if source is None:
+            source = AwsSource(workspace=workspace, name=name)
+        changed = created or source_digest(source) != settings_digest(**fields)
+        for field, value in fields.items():
+            setattr(source, field, value)
+        if changed:
+            source.tested_settings, source.tested_at = "", None
+        source.save()
+        audit_record(
+            action="aws_source.create" if created else "aws_source.change",
+            workspace=workspace,
+            actor=actor,
+            target=source.name,
+            detail={**_source_fields(source), "test_needed": changed},
+        )
     return source
 
 
@@ -95,56 +129,6 @@ def _source_fields(source: AwsSource) -> dict[str, Any]:
         "role_arn": source.role_arn,
         "endpoint_url": source.endpoint_url,
     }
-
-
-def source_settings(*, source: AwsSource) -> SourceSettings:
-    return SourceSettings(
-        regions=tuple(source.regions),
-        profile_name=source.profile_name,
-        role_arn=source.role_arn,
-        endpoint_url=source.endpoint_url,
-    )
-
-
-@dataclass(frozen=True)
-class ConnectionCheck:
-    region: str
-    ok: bool
-    message: str
-    code: str = ""  # the AWS error code or botocore exception name when it failed
-
-
-def _probe_region(source: SourceSettings, region: str) -> str:
-    """List one state machine, one of its executions and one history event: each call is one
-    IAM action, so a missing permission is named."""
-    client = stepfunctions_client(source, region)
-    machines = client.list_state_machines(maxResults=1).get("stateMachines", [])
-    found = "no state machines yet"
-    if machines:
-        listed = client.list_executions(
-            stateMachineArn=machines[0]["stateMachineArn"], maxResults=1
-        )
-        found = "state machines and executions can be listed"
-        if listed.get("executions"):
-            arn = listed["executions"][0]["executionArn"]
-            client.get_execution_history(executionArn=arn, maxResults=1)
-            found = "state machines, executions and histories can be read"
-    where = f" at {source.endpoint_url}" if source.endpoint_url else ""
-    return f"Connected to Step Functions in {region}{where}: {found}."
-
-
-def aws_connection_test(*, source: SourceSettings) -> list[ConnectionCheck]:
-    """One check per region, each with a specific message when it fails."""
-    checks = []
-    for region in source.regions:
-        try:
-            checks.append(ConnectionCheck(region, True, _probe_region(source, region)))
-        except AwsSetupError as error:
-            checks.append(ConnectionCheck(region, False, str(error), type(error).__name__))
-        except Exception as error:
-            problem = explain(error, region=region, endpoint_url=source.endpoint_url)
-            checks.append(ConnectionCheck(region, False, str(problem), problem.code))
-    return checks
 
 
 @dataclass(frozen=True)
@@ -329,9 +313,12 @@ __all__ = [
     "AwsPullError",
     "AwsSetupError",
     "ConnectionCheck",
+    "SourceUntestedError",
     "SyncRequest",
     "aws_connection_test",
     "aws_source_save",
+    "aws_source_test",
     "aws_sync",
+    "source_require_tested",
     "source_settings",
 ]

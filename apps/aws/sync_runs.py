@@ -1,5 +1,9 @@
 """ "Pull now" from a source's page: queue a run, then the task syncs and records its progress and
-summary on the run, for the page to show."""
+summary on the run, for the page to show.
+
+A source is pulled from only once its current endpoint, profile, role and regions have passed a
+connection test (connection.py): checked when the pull is asked for and again when it starts, in
+case the source changed in between."""
 
 from __future__ import annotations
 
@@ -12,11 +16,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.audit import audit_record
 from apps.aws.clients import AwsSetupError
+from apps.aws.connection import source_require_tested, source_settings
 from apps.aws.follow_models import AwsSyncRun
 from apps.aws.models import AwsSource
 from apps.aws.reports import SyncProgress
-from apps.aws.services import SyncRequest, aws_sync, source_settings
+from apps.aws.services import SyncRequest, aws_sync
 from apps.simulations import embedded
 from config.celery import app as celery_app
 
@@ -46,11 +52,13 @@ def _queue(run_id: int) -> None:
 
 
 def source_pull_request(*, source: AwsSource, user: Any = None) -> AwsSyncRun:
-    """Queue a pull of every state machine of the source (on commit). Raises PullBusyError when
-    one is already queued or running."""
+    """Queue a pull of every state machine of the source (on commit), asked for by `user`.
+    Raises SourceUntestedError when the source's settings have not passed a connection test
+    since they changed, and PullBusyError when a pull is already queued or running."""
     active = (AwsSyncRun.Status.QUEUED, AwsSyncRun.Status.RUNNING)
     with transaction.atomic():
-        AwsSource.objects.select_for_update().filter(pk=source.pk).first()
+        locked = AwsSource.objects.select_for_update().filter(pk=source.pk).first()
+        source_require_tested(locked or source)
         _give_up_stale(source)
         if AwsSyncRun.objects.filter(source=source, status__in=active).exists():
             raise PullBusyError(
@@ -58,6 +66,13 @@ def source_pull_request(*, source: AwsSource, user: Any = None) -> AwsSyncRun:
             )
         run = AwsSyncRun.objects.create(
             source=source, requested_by=user if getattr(user, "is_authenticated", False) else None
+        )
+        audit_record(
+            action="aws.pull",
+            workspace=source.workspace,
+            actor=user,
+            target=source.name,
+            detail={"run": run.pk, "regions": list(source.regions)},
         )
         transaction.on_commit(partial(_queue, run.pk))
     return run
@@ -89,7 +104,7 @@ def source_pull_run(*, run_id: int) -> AwsSyncRun | None:
     )
     if not claimed:
         return None
-    run = AwsSyncRun.objects.select_related("source").get(pk=run_id)
+    run = AwsSyncRun.objects.select_related("source", "source__workspace").get(pk=run_id)
     request = SyncRequest(
         source=source_settings(source=run.source),
         workspace=run.source.workspace,
@@ -97,6 +112,7 @@ def source_pull_run(*, run_id: int) -> AwsSyncRun | None:
     )
     changes: dict[str, Any] = {"finished_at": None}
     try:
+        source_require_tested(run.source)  # it may have changed since the pull was asked for
         summary = aws_sync(request=request, progress=partial(_record, run_id))
     except AwsSetupError as error:
         changes.update(status=AwsSyncRun.Status.FAILED, error=str(error))

@@ -1,8 +1,9 @@
 """Pages for AWS sources: the list, the create and edit form, and a source's page with "Test
 connection", "Pull now" and the last pulls; and following a running AWS execution.
 
-Views only translate HTTP to service and selector calls and back. Signed-in users only
-(LoginRequiredMiddleware); every text shown is escaped by the templates.
+Views only translate HTTP to service and selector calls and back. Sources are credentials: only
+a workspace's admins create, edit and test them; its debuggers pull and follow; its viewers read.
+Every text shown is escaped by the templates.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import Role, Workspace
-from apps.accounts.scoping import object_view, signed_in
-from apps.aws import following, selectors, services, sync_runs
+from apps.accounts.scoping import allows, object_view, signed_in, workspaces
+from apps.aws import connection, following, selectors, services, sync_runs
 from apps.aws.forms import AwsSourceForm, source_initial
 from apps.aws.models import AwsPull, AwsSource
 from apps.executions.models import Execution
@@ -57,16 +58,26 @@ def _save(
         )
     except services.AwsSetupError as error:
         message = str(error)
-        field = next((f for word, f in ERROR_FIELDS if word in message), None)
-        form.add_error(field, message)
+        field = error.field or next((f for word, f in ERROR_FIELDS if word in message), None)
+        form.add_error(field if field in form.fields else None, message)
         return None
 
 
 @signed_in()
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    sources = selectors.aws_source_list(user=request.user)
-    return render(request, "aws/list.html", {"sources": sources})
+    sources = list(selectors.aws_source_list(user=request.user))
+    administered = set(workspaces(request.user, Role.ADMIN).values_list("pk", flat=True))
+    rows = [
+        {
+            "source": source,
+            "editable": source.workspace_id in administered,
+            "tested": connection.source_is_tested(source),
+        }
+        for source in sources
+    ]
+    context = {"rows": rows, "can_add": bool(administered)}
+    return render(request, "aws/list.html", context)
 
 
 @signed_in(read=Role.ADMIN, write=Role.ADMIN)
@@ -87,7 +98,9 @@ def source_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     source = _source(pk)
-    form = AwsSourceForm(request.POST or None, initial=source_initial(source), renaming=False)
+    form = AwsSourceForm(
+        request.POST or None, initial=source_initial(source), renaming=False, source=source
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save(form, workspace=source.workspace, creating=False, actor=request.user)
         if saved is not None:
@@ -111,12 +124,16 @@ def _detail(
     request: HttpRequest, source: AwsSource, checks: Any = None, status: int = 200
 ) -> HttpResponse:
     runs = sync_runs.source_pull_runs(source=source)
+    role = getattr(request, "role", None)
     context = {
         "source": source,
         "checks": checks,
         "runs": runs,
         "pulling": any(run.status in ("queued", "running") for run in runs),
         "executions": _pulled_executions(source),
+        "tested": connection.source_is_tested(source),
+        "can_admin": allows(role, Role.ADMIN),
+        "can_debug": allows(role, Role.DEBUGGER),
     }
     return render(request, "aws/detail.html", context, status=status)
 
@@ -130,9 +147,10 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @object_view(AwsSource, write=Role.ADMIN)
 @require_POST
 def source_test(request: HttpRequest, pk: int) -> HttpResponse:
-    """Test the connection now and show each region's message on the source's page."""
+    """Test the connection now and show each region's message on the source's page; passing in
+    every region lets the source be pulled from with these settings."""
     source = _source(pk)
-    checks = services.aws_connection_test(source=services.source_settings(source=source))
+    checks = services.aws_source_test(source=source, actor=request.user)
     return _detail(request, source, checks=checks)
 
 
@@ -142,7 +160,7 @@ def source_pull(request: HttpRequest, pk: int) -> HttpResponse:
     source = _source(pk)
     try:
         sync_runs.source_pull_request(source=source, user=request.user)
-    except sync_runs.PullBusyError as error:
+    except (sync_runs.PullBusyError, connection.SourceUntestedError) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Pulling from {source.name}: progress shows below.")
@@ -166,11 +184,11 @@ def execution_follow(request: HttpRequest, pk: int) -> HttpResponse:
     if execution is None:
         raise Http404("There is no such execution.")
     if request.POST.get("action") == "unfollow":
-        following.execution_unfollow(execution=execution)
+        following.execution_unfollow(execution=execution, actor=request.user)
         messages.success(request, f"Stopped following {execution.name}.")
         return _back(request, execution)
     try:
-        following.execution_follow(execution=execution, pinned=True)
+        following.execution_follow(execution=execution, pinned=True, actor=request.user)
     except following.FollowError as error:
         messages.error(request, str(error))
     else:

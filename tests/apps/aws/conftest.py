@@ -48,16 +48,27 @@ def moto_session() -> Iterator[MotoServer]:
     server.stop()
 
 
+def allow_endpoint(settings: Any, url: str) -> None:
+    """Let sources saved from the web use `url` (127.0.0.1:<port>), as an operator who runs moto
+    or LocalStack there would with STEPSCOPE_AWS_ENDPOINT_ALLOW."""
+    host_port = url.split("://", 1)[1].rstrip("/")
+    settings.STEPSCOPE_AWS_ENDPOINT_ALLOW = [*settings.STEPSCOPE_AWS_ENDPOINT_ALLOW, host_port]
+
+
 @pytest.fixture
-def moto(moto_session: MotoServer) -> MotoServer:
-    """The moto server, emptied, with its Step Functions interpreter on."""
+def moto(moto_session: MotoServer, settings: Any) -> MotoServer:
+    """The moto server, emptied, with its Step Functions interpreter on; the operator allows
+    sources saved from the web to use it."""
     moto_session.reset()
+    allow_endpoint(settings, moto_session.url)
     return moto_session
 
 
 @pytest.fixture
-def stub() -> Iterator[StubAws]:
+def stub(settings: Any) -> Iterator[StubAws]:
+    """A stub endpoint the operator allows sources saved from the web to use."""
     server = start_stub()
+    allow_endpoint(settings, server.url)
     yield server
     server.stop()
 

@@ -30,12 +30,13 @@ from apps.executions.models import Execution
 from apps.live.groups import execution_group
 from tests.apps.aws.moto_server import REGION, ROLE, MotoServer
 from tests.apps.aws.scripted import EXECUTION, script_account
+from tests.apps.aws.sources import connection_passed
 from tests.apps.aws.stub import StubAws, error
 from tests.workspaces import team
 
 pytestmark = pytest.mark.django_db
 
-WAIT_SECONDS = 2
+WAIT_SECONDS = 4  # long enough to be pulled while it waits, even on a busy machine
 SLOW = {
     "StartAt": "Prepare",
     "States": {
@@ -49,6 +50,11 @@ SLOW = {
 def pull_running(moto: MotoServer, *, stored_source: bool = True) -> tuple[Execution, str]:
     """Start a slow execution on moto and pull it while it waits (from a stored source, or as
     `aws_sync --endpoint-url URL` does with none)."""
+    source = None
+    if stored_source:  # saved and tested first: the execution waits only WAIT_SECONDS
+        source = connection_passed(
+            aws_source_save(workspace=team(), name="moto", regions=[REGION], endpoint_url=moto.url)
+        )
     client = moto.client()
     machine = client.create_state_machine(name="slow", definition=json.dumps(SLOW), roleArn=ROLE)
     arn = client.start_execution(
@@ -60,10 +66,7 @@ def pull_running(moto: MotoServer, *, stored_source: bool = True) -> tuple[Execu
         if events[-1]["type"] == "WaitStateEntered":
             break
         time.sleep(0.02)
-    if stored_source:
-        source = aws_source_save(
-            workspace=team(), name="moto", regions=[REGION], endpoint_url=moto.url
-        )
+    if source is not None:
         request = SyncRequest(
             workspace=team(), source=source_settings(source=source), aws_source=source
         )
@@ -177,6 +180,7 @@ def test_an_aws_error_is_kept_and_backed_off(stub: StubAws, settings):
     stub.on("GetExecutionHistory", lambda body: (200, first_two))
     stub.on("DescribeExecution", lambda body: (200, {**running, "name": "pay-7", "input": "{}"}))
     source = aws_source_save(workspace=team(), name="stub", regions=[REGION], endpoint_url=stub.url)
+    connection_passed(source)
     aws_sync(
         request=SyncRequest(
             workspace=team(), source=source_settings(source=source), aws_source=source
@@ -191,6 +195,54 @@ def test_an_aws_error_is_kept_and_backed_off(stub: StubAws, settings):
     assert "states:DescribeExecution" in outcome.error
     follow = FollowedExecution.objects.get()
     assert "states:DescribeExecution" in follow.error and follow.interval == 2.0
+
+
+def _running_from_stub(stub: StubAws, *, stored_source: bool) -> Execution:
+    script_account(stub)
+    running = {"executionArn": EXECUTION, "status": "RUNNING", "startDate": 1_717_000_001.0}
+    stub.on("ListExecutions", lambda body: (200, {"executions": [running]}))
+    first_two = {"events": [event for event in _scripted_events()[:2]]}
+    stub.on("GetExecutionHistory", lambda body: (200, first_two))
+    stub.on("DescribeExecution", lambda body: (200, {**running, "name": "pay-7", "input": "{}"}))
+    if stored_source:
+        source = connection_passed(
+            aws_source_save(workspace=team(), name="stub", regions=[REGION], endpoint_url=stub.url)
+        )
+        request = SyncRequest(
+            workspace=team(), source=source_settings(source=source), aws_source=source
+        )
+    else:  # as `aws_sync --endpoint-url` pulls it
+        request = SyncRequest(
+            workspace=team(), source=SourceSettings(regions=(REGION,), endpoint_url=stub.url)
+        )
+    aws_sync(request=request)
+    return Execution.objects.get(execution_arn=EXECUTION)
+
+
+@pytest.mark.parametrize("stored_source", [True, False], ids=["from-a-source", "sourceless"])
+def test_polls_obey_the_webs_endpoint_rules(stub: StubAws, settings, stored_source):
+    """Polls run for web users: every endpoint is checked before each request, even the one a
+    command-line pull used; the operator allows a local one with STEPSCOPE_AWS_ENDPOINT_ALLOW."""
+    execution = _running_from_stub(stub, stored_source=stored_source)
+    execution_follow(execution=execution, pinned=True)
+    settings.STEPSCOPE_AWS_ENDPOINT_ALLOW = []
+    calls = len(stub.calls)
+    [outcome] = follows_poll(now=timezone.now() + timedelta(hours=1))
+    assert outcome.error.startswith("Refused to send a request: the endpoint host 127.0.0.1 is")
+    assert "STEPSCOPE_AWS_ENDPOINT_ALLOW=127.0.0.1:" in FollowedExecution.objects.get().error
+    assert len(stub.calls) == calls
+
+
+def test_a_source_changed_since_its_test_is_not_polled(stub: StubAws):
+    execution = _running_from_stub(stub, stored_source=True)
+    execution_follow(execution=execution, pinned=True)
+    aws_source_save(
+        workspace=team(), name="stub", regions=[REGION, "eu-west-1"], endpoint_url=stub.url
+    )
+    calls = len(stub.calls)
+    [outcome] = follows_poll(now=timezone.now() + timedelta(hours=1))
+    assert outcome.error.startswith("Test the connection first: the endpoint/profile/role")
+    assert len(stub.calls) == calls
 
 
 def test_new_events_reads_newest_first_until_a_known_event(stub: StubAws):

@@ -1,6 +1,13 @@
 """`python manage.py aws_sync [--source NAME | --profile P --role-arn ARN --region R
 --endpoint-url URL] [--state-machine ARN_OR_NAME] [--since 24h] [--status FAILED] [--test]
-[--workspace NAME]`."""
+[--workspace NAME]`.
+
+The command line is the operator's: `--endpoint-url`, `--profile` and `--role-arn` are not
+limited. A stored source (`--source`) was saved from the web, so its endpoint, profile and role
+still obey the operator's policy (STEPSCOPE_AWS_ENDPOINT_ALLOW, STEPSCOPE_AWS_PROFILES,
+STEPSCOPE_AWS_ROLE_ARNS), but it may be pulled without a passed connection test (a note says so);
+`--source NAME --test` that passes in every region counts as the source's test, as on its page.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +15,22 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.accounts.audit import audit_record
 from apps.accounts.commandline import add_workspace_argument, workspace_option
 from apps.accounts.models import Workspace
 from apps.aws.clients import AwsSetupError, SourceSettings, default_region
-from apps.aws.reports import SyncProgress
-from apps.aws.selectors import aws_source_get
-from apps.aws.services import (
-    STATUSES,
-    SyncRequest,
+from apps.aws.connection import (
+    UNTESTED,
+    ConnectionCheck,
     aws_connection_test,
-    aws_sync,
+    aws_source_test,
+    source_is_tested,
     source_settings,
 )
+from apps.aws.models import AwsSource
+from apps.aws.reports import SyncProgress
+from apps.aws.selectors import aws_source_get
+from apps.aws.services import STATUSES, SyncRequest, aws_sync
 from apps.aws.since import since_moment
 
 
@@ -49,16 +60,19 @@ class Command(BaseCommand):
         )
         add_workspace_argument(parser)
 
-    def _settings(self, options: dict[str, Any], workspace: Workspace) -> SourceSettings:
-        if options["source"]:
-            try:
-                return source_settings(
-                    source=aws_source_get(workspace=workspace, name=options["source"])
-                )
-            except Exception:
-                raise CommandError(
-                    f"there is no AWS source named {options['source']!r} in workspace {workspace}"
-                ) from None
+    def _stored(self, options: dict[str, Any], workspace: Workspace) -> AwsSource | None:
+        if not options["source"]:
+            return None
+        try:
+            return aws_source_get(workspace=workspace, name=options["source"])
+        except AwsSource.DoesNotExist:
+            raise CommandError(
+                f"there is no AWS source named {options['source']!r} in workspace {workspace}"
+            ) from None
+
+    def _settings(self, options: dict[str, Any], stored: AwsSource | None) -> SourceSettings:
+        if stored is not None:
+            return source_settings(source=stored)
         regions = options["region"] or [default_region(options["profile"])]
         if not any(regions):
             raise CommandError("name a region: --region us-east-1 (or set AWS_REGION)")
@@ -73,32 +87,43 @@ class Command(BaseCommand):
         counted = f"[{progress.done}/{progress.total}] " if progress.total else ""
         self.stdout.write(f"  {counted}{progress.text}")
 
+    def _test(self, source: SourceSettings, stored: AwsSource | None) -> None:
+        checks: list[ConnectionCheck] = (
+            aws_source_test(source=stored)
+            if stored is not None
+            else aws_connection_test(source=source)
+        )
+        for check in checks:
+            self.stdout.write(("ok   " if check.ok else "FAIL ") + check.message)
+        if not all(check.ok for check in checks):
+            raise CommandError("the connection test failed")
+
     def handle(self, *args: Any, **options: Any) -> None:
         workspace = workspace_option(options["workspace"])
-        source = self._settings(options, workspace)
+        stored = self._stored(options, workspace)
+        source = self._settings(options, stored)
         if options["test"]:
-            checks = aws_connection_test(source=source)
-            for check in checks:
-                self.stdout.write(("ok   " if check.ok else "FAIL ") + check.message)
-            if not all(check.ok for check in checks):
-                raise CommandError("the connection test failed")
+            self._test(source, stored)
             return
         try:
             since = since_moment(options["since"]) if options["since"] else None
         except ValueError as error:
             raise CommandError(str(error)) from None
-        aws_source = (
-            aws_source_get(workspace=workspace, name=options["source"])
-            if options["source"]
-            else None
-        )
+        if stored is not None and not source_is_tested(stored):
+            self.stdout.write(f"note: {UNTESTED} Pulling anyway: the command line is the operator.")
         request = SyncRequest(
             source=source,
             workspace=workspace,
-            aws_source=aws_source,
+            aws_source=stored,
             state_machine=options["state_machine"],
             since=since,
             status=options["status"],
+        )
+        audit_record(
+            action="aws.pull",
+            workspace=workspace,
+            target=options["source"] or source.endpoint_url or "AWS",
+            detail={"regions": list(source.regions), "command_line": True},
         )
         try:
             summary = aws_sync(request=request, progress=self._progress)

@@ -11,6 +11,8 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from apps.accounts.models import AuditEntry
+from apps.aws.connection import UNTESTED, source_is_tested
 from apps.aws.services import aws_source_save
 from apps.executions.models import Execution
 from tests.apps.aws.moto_server import REGION
@@ -90,3 +92,36 @@ def test_the_readme_flow_ends_on_a_page_that_shows_the_failed_state(moto, signed
     assert 'data-state="Reject" data-status="failed"' in html
     assert 'data-run-key="Reject"' in html  # the failed step is selected
     assert "order-1002" in html  # its input, in the step panel
+
+
+def test_the_command_lines_endpoint_is_not_limited(moto, settings):
+    """The operator runs it: moto on 127.0.0.1 works with no STEPSCOPE_AWS_ENDPOINT_ALLOW."""
+    settings.STEPSCOPE_AWS_ENDPOINT_ALLOW = []
+    moto.run(moto.machine(), [{"ok": True}])
+    assert "ok   Connected to Step Functions" in run(
+        "--endpoint-url", moto.url, "--region", REGION, "--test"
+    )
+    assert "added run-0: SUCCEEDED" in run("--endpoint-url", moto.url, "--region", REGION)
+    entry = AuditEntry.objects.get(action="aws.pull")
+    assert (entry.actor, entry.target) == (None, moto.url)
+
+
+def test_a_stored_source_keeps_the_webs_rules_but_not_the_test(moto, settings):
+    """--source NAME: the endpoint policy still applies (the source was saved from the web), the
+    connection test is not needed (a note says so), and --test records a pass."""
+    moto.run(moto.machine(), [{"ok": True}])
+    source = aws_source_save(
+        workspace=team(), name="local", regions=[REGION], endpoint_url=moto.url
+    )
+    out = run("--source", "local")
+    assert out.startswith(f"note: {UNTESTED} Pulling anyway")
+    assert "added run-0: SUCCEEDED" in out
+    run("--source", "local", "--test")
+    source.refresh_from_db()
+    assert source_is_tested(source)
+    assert UNTESTED not in run("--source", "local")
+    settings.STEPSCOPE_AWS_ENDPOINT_ALLOW = []  # the operator no longer allows it
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("aws_sync", "--source", "local", stdout=out)
+    assert "127.0.0.1 is a loopback address" in out.getvalue()
