@@ -93,6 +93,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "stepscope.sqlite3",
+            # Each transaction takes the write lock when it begins and waits up to 30 s for it:
+            # a transaction that read first and then writes while another writes (an import job
+            # beside a request) would otherwise fail at once with "database is locked".
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -242,10 +242,14 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     return job
 
 
-def _finish(job_id: int, changes: dict[str, Any]) -> None:
+def _finish(job_id: int, changes: dict[str, Any], *, unless_ended: bool = False) -> None:
+    """Save how the job ended and let its chunks go (`unless_ended`: if it has not ended yet)."""
+    jobs = ImportJob.objects.filter(pk=job_id)
+    if unless_ended:
+        jobs = jobs.filter(status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING])
     with transaction.atomic():
-        ImportJob.objects.filter(pk=job_id).update(finished_at=timezone.now(), **changes)
-        ImportChunk.objects.filter(job_id=job_id).delete()
+        if jobs.update(finished_at=timezone.now(), **changes):
+            ImportChunk.objects.filter(job_id=job_id).delete()
 
 
 def import_job_give_up_if_stale(*, job: ImportJob) -> ImportJob:
@@ -262,7 +266,9 @@ def import_job_give_up_if_stale(*, job: ImportJob) -> ImportJob:
         and job.created_at < now - timedelta(seconds=QUEUED_STALE_SECONDS)
     )
     if stale:
-        _finish(job.pk, {"status": ImportJob.Status.FAILED, "error": INTERRUPTED})
+        _finish(
+            job.pk, {"status": ImportJob.Status.FAILED, "error": INTERRUPTED}, unless_ended=True
+        )
         job.refresh_from_db()
     return job
 

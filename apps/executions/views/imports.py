@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.models import Role
-from apps.accounts.scoping import object_view, signed_in, visible
+from apps.accounts.scoping import allows, object_view, signed_in, visible
 from apps.definitions.models import Definition
 from apps.executions import import_jobs, selectors, services
 from apps.executions.forms import ExecutionImportForm
@@ -162,6 +162,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         "job": job,
         "following": following,
         "again_url": _again_url(job),
+        "can_import": allows(getattr(request, "role", None), Role.DEBUGGER),
         "definition": _definition_label(request, job),
     }
     return render(request, "executions/import_job.html", context)

@@ -53,3 +53,20 @@ def test_unreadable_and_bad_files(tmp_path):
     with pytest.raises(CommandError, match="bad.json"):
         run(str(bad))
     assert Execution.objects.count() == 0
+
+
+def test_the_command_is_audited_as_the_operator_and_internal_imports_are_not(tmp_path, workspace):
+    from apps.accounts.models import AuditEntry
+    from apps.executions.services import execution_import
+
+    history = tmp_path / "history.json"
+    history.write_text(page(payment_failed_events()))
+    run(str(history))
+    entry = AuditEntry.objects.get(action="execution.import")
+    assert entry.actor is None and entry.actor_name == "" and entry.workspace == workspace
+    assert entry.target == "history" and entry.detail == {"added": 20, "files": ["history.json"]}
+    # An import made by an AWS pull or follow (no `audited`) adds no entry.
+    execution_import(
+        workspace=workspace, documents=[("pulled.json", page(payment_failed_events()))]
+    )
+    assert AuditEntry.objects.filter(action="execution.import").count() == 1
