@@ -26,7 +26,7 @@ from apps.accounts.models import Role
 from apps.accounts.scoping import allows, object_view, signed_in, visible
 from apps.definitions.models import Definition
 from apps.executions import import_jobs, selectors, services
-from apps.executions.forms import ExecutionImportForm
+from apps.executions.forms import MAX_FILES, ExecutionImportForm
 from apps.executions.models import Execution, ImportJob
 
 FORM_FIELDS_KEPT = ("workspace", "definition", "name")
@@ -81,7 +81,7 @@ def execution_import(request: HttpRequest) -> HttpResponse:
         return _too_big_to_paste(request)
     except TooManyFilesSent:
         form = ExecutionImportForm(user=request.user)
-        return _page(request, form, 400, "That was too many files for one import.")
+        return _page(request, form, 400, f"Choose at most {MAX_FILES} files at once.")
     return _post(request)
 
 

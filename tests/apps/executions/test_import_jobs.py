@@ -262,3 +262,23 @@ def test_small_imports_still_run_while_the_page_waits_and_are_audited(signed_in,
     assert job is None and response["Location"] == f"/executions/{execution.pk}/?imported=1"
     entry = AuditEntry.objects.get(action="execution.import")
     assert (entry.actor, entry.target, entry.workspace) == (user, "order", team())
+
+
+def test_a_big_paste_becomes_a_job_too(signed_in, background):
+    response = signed_in.post("/executions/import/", {"text": page(payment_failed_events())})
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/executions/imports/{job.pk}/?follow=1"
+    assert job.files == [{"name": "pasted text", "size": job.total_bytes}]
+    import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "done" and job.execution.event_count == 20
+
+
+def test_more_files_than_a_request_may_carry_are_refused_with_a_message(signed_in, settings):
+    files = [
+        upload(f"page-{n}.json", "{}") for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1)
+    ]
+    response, job = submit(signed_in, *files)
+    assert response.status_code == 400
+    assert "Choose at most 20 files at once." in response.content.decode()
+    assert job is None and Execution.objects.count() == 0
