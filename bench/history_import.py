@@ -61,6 +61,12 @@ def measure(work: Callable[[], Any], *, traced: bool) -> tuple[float, int, Any]:
     return elapsed, peak, result
 
 
+def _bench_workspace() -> Any:
+    from apps.accounts.models import Workspace
+
+    return Workspace.objects.get_or_create(name="bench")[0]
+
+
 def floor_import(text: str) -> int:
     """The least an importer does: parse the text and insert one row per event, in bulk."""
     from apps.executions.models import Execution, HistoryEvent
@@ -135,10 +141,12 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from apps.accounts.models import Membership
     from stepscope.history.synthetic import large_history_bundle
 
     text = large_history_bundle(args.events)
     user = get_user_model().objects.create_user("bench", password="bench-password-1")
+    Membership.objects.create(workspace=_bench_workspace(), user=user, role="viewer")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     print(
@@ -171,9 +179,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def _bench_workspace() -> Any:
-    from apps.accounts.models import Workspace
-
-    return Workspace.objects.get_or_create(name="bench")[0]
