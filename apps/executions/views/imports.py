@@ -142,7 +142,7 @@ def _again_url(job: ImportJob) -> str:
 
 
 def _definition_label(request: HttpRequest, job: ImportJob) -> str:
-    if not job.definition.isdigit():
+    if not job.definition.isdecimal():
         return job.definition
     definitions = visible(Definition.objects.filter(pk=int(job.definition)), request.user)
     found = definitions.select_related("workspace").first()
