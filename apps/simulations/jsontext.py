@@ -61,7 +61,37 @@ def json_parse(text: str) -> Any:
         raise JsonTextError(str(error)) from None
     if _depth(value) > MAX_DEPTH:
         raise JsonTextError(f"objects and arrays nest deeper than {MAX_DEPTH} levels")
+    lone = _lone_surrogate(value)
+    if lone is not None:  # "\ud800" parses, but is no character: nothing could store or send it
+        escape = f"\\u{ord(lone):04x}"
+        at = text.lower().find(escape)
+        line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        column = at - text.rfind("\n", 0, at) if at >= 0 else None
+        raise JsonTextError(
+            f"{escape} is half of a UTF-16 surrogate pair, not a character", line, column
+        )
     return value
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in the strings (keys too) of `value`, if any."""
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            stack.extend(current.values())
+            texts: Any = current.keys()
+        elif isinstance(current, list):
+            stack.extend(current)
+            continue
+        else:
+            texts = (current,) if isinstance(current, str) else ()
+        for text in texts:
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as error:
+                return str(text[error.start])
+    return None
 
 
 def json_pretty(value: Any) -> str:

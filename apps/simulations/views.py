@@ -125,7 +125,7 @@ def _back(simulation: Simulation) -> HttpResponse:
 
 def _json_body(request: HttpRequest) -> dict[str, Any] | JsonResponse:
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if not length.isdigit() or int(length) > API_BODY_LIMIT:
+    if not (length.isascii() and length.isdigit()) or int(length) > API_BODY_LIMIT:
         return _error(413, "RequestTooLarge", f"The body is over {API_BODY_LIMIT} bytes.")
     try:
         body = json_parse(request.body.decode("utf-8"))

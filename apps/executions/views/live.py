@@ -36,7 +36,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 def _after(request: HttpRequest) -> int | None:
     text = request.GET.get("after", "0").strip() or "0"
-    if not text.isdigit() or int(text) > MAX_AFTER:
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_AFTER:  # "¹".isdigit()
         return None
     return int(text)
 
