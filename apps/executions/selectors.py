@@ -191,11 +191,7 @@ def event_page(
     event: int | None = None,
 ) -> Page[HistoryEvent]:
     """One page of events, filtered by type and state; with `event`, the page that holds it."""
-    events = execution.events.order_by("event_id")
-    if event_type:
-        events = events.filter(type=event_type)
-    if state:
-        events = events.filter(state_name=state)
+    events = _filtered(execution.events.order_by("event_id"), event_type, state)
     paginator = Paginator(events, EVENTS_PER_PAGE)
     if event is not None:
         before = events.filter(event_id__lt=event).count()
@@ -214,11 +210,19 @@ def events_after(
 ) -> list[HistoryEvent]:
     """The events with an id above `after`, in id order, filtered like the event view."""
     events = execution.events.filter(event_id__gt=after).order_by("event_id")
+    return list(_filtered(events, event_type, state)[:limit])
+
+
+def _filtered(events: Any, event_type: str, state: str) -> Any:
+    """Events of that type and state (either may be empty: any). No stored name holds U+0000,
+    which PostgreSQL cannot even compare with, so such a filter matches nothing."""
+    if "\x00" in event_type or "\x00" in state:
+        return events.none()
     if event_type:
         events = events.filter(type=event_type)
     if state:
         events = events.filter(state_name=state)
-    return list(events[:limit])
+    return events
 
 
 def run_events(*, execution: Execution, run: StateRun, limit: int = 200) -> list[HistoryEvent]:

@@ -110,6 +110,7 @@ RAW_QUERIES = (
     "state=a&state=b&name=c&name=d",
     "state[]=a&state[]=b",
     "state=%00&name=%00",
+    "view=events&type=%00&state_name=%00&after=0",
     "state=%FF%FE&name=%C3%28&type=%ED%A0%80",
     "field=execution_input&state=%00",
     "field=output&state=nope",
