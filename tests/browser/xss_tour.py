@@ -1,8 +1,9 @@
 """Where test_xss.py goes: every page from Django's URL resolver with the hostile world's ids,
 and what it does there (click everything, reflect payloads through query parameters and forms).
 
-A URL pattern whose arguments this module cannot fill fails the test with a message saying what
-to add to KWARGS, so a new page is visited from the day it is added.
+Object pages get the ids of the model their access rule names (MODEL_VALUES), so a new page is
+visited from the day it is added; a URL argument this module cannot fill fails the test with a
+message saying what to add.
 """
 
 from __future__ import annotations
@@ -63,33 +64,18 @@ QUERY_NAMES = (
 PER_PATTERN = 6  # at most this many id combinations per URL pattern
 
 
-def _ids(model: str) -> Callable[[World], list[Any]]:
-    def ids(_world: World) -> list[Any]:
-        from django.apps import apps
-
-        try:
-            rows = apps.get_model(model).objects.order_by("pk").values_list("pk", flat=True)
-        except LookupError:
-            return [1]
-        return list(rows[:2]) or [1]
-
-    return ids
-
-
-# (URL name or namespace, argument) -> the values to try.
-KWARGS: dict[tuple[str, str], Callable[[World], list[Any]]] = {
-    ("definitions", "pk"): lambda world: world.definitions,
-    ("definitions", "number"): lambda world: [1, 2],
-    ("definitions", "fmt"): lambda world: ["json", "yaml", "svg", "png"],
-    ("executions:import_job", "pk"): _ids("executions.ImportJob"),
-    ("executions", "pk"): lambda world: world.executions[:6],
-    ("simulations", "pk"): lambda world: world.simulations,
-    ("simulations", "definition"): lambda world: [world.simulation_definition],
-    ("simulations", "number"): lambda world: [2],
-    ("aws:follow", "pk"): lambda world: world.executions[:1],
-    ("aws", "pk"): lambda world: world.sources,
-    ("accounts", "name"): lambda world: [world.workspace_name],
+# The objects an object page's access rule names (apps/accounts/scoping.py), by model: a new
+# page about one of these is visited with the hostile world's ids without a change here.
+MODEL_VALUES: dict[str, Callable[[World], list[Any]]] = {
+    "Definition": lambda world: world.definitions,
+    "Execution": lambda world: world.executions[:6],
+    "Simulation": lambda world: world.simulations,
+    "AwsSource": lambda world: world.sources,
+    "Workspace": lambda world: [world.workspace_name],
+    "ImportJob": lambda world: world.import_jobs,
 }
+# URL arguments that are not the object of the access rule.
+OTHER_VALUES: dict[str, list[Any]] = {"number": [1, 2], "fmt": ["json", "yaml", "svg", "png"]}
 
 
 @dataclass(frozen=True)
@@ -97,6 +83,7 @@ class Route:
     name: str  # "namespace:name"
     route: str  # the pattern, for messages
     arguments: tuple[str, ...]
+    view: Any
 
 
 def routes() -> Iterator[Route]:
@@ -115,21 +102,28 @@ def routes() -> Iterator[Route]:
                 )
             elif isinstance(pattern, URLPattern):
                 name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or "")
-                yield Route(name, prefix + str(pattern.pattern), arguments)
+                yield Route(name, prefix + str(pattern.pattern), arguments, pattern.callback)
 
     yield from walk(get_resolver().url_patterns, "", "/", ())
 
 
 def _values(route: Route, argument: str, world: World) -> list[Any]:
-    namespace = route.name.split(":")[0]
-    source = KWARGS.get((route.name, argument)) or KWARGS.get((namespace, argument))
-    if source is None:
+    rule = getattr(route.view, "access_rule", None)
+    model = getattr(rule, "model", None)
+    if model is not None and getattr(rule, "kwarg", "") == argument:
+        source = MODEL_VALUES.get(model.__name__)
+        if source is None:
+            raise AssertionError(
+                f"test_xss has no {model.__name__} for {route.name or route.route}: add hostile "
+                "ones to xss_world.py and their ids to MODEL_VALUES in tests/browser/xss_tour.py"
+            )
+        return list(source(world))
+    if argument not in OTHER_VALUES:
         raise AssertionError(
-            f"test_xss does not know what {argument!r} of {route.name or route.route} is: "
-            "add it to KWARGS in tests/browser/xss_tour.py (and hostile data behind it to "
-            "xss_world.py)"
+            f"test_xss does not know what {argument!r} of {route.name or route.route} is: add "
+            "it to OTHER_VALUES in tests/browser/xss_tour.py"
         )
-    return list(source(world))
+    return OTHER_VALUES[argument]
 
 
 def site_urls(world: World) -> list[tuple[str, str]]:

@@ -51,7 +51,14 @@ class World:
     waiting_simulation: int = 0
     simulation_definition: int = 0
     workspace_name: str = ""
+    import_jobs: list[int] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+
+
+def storable(text: str) -> str:
+    """The payload as the web would take it into a name or a message: forms refuse U+0000
+    (PostgreSQL cannot store it in text); JSON payloads keep it (tests/config covers it)."""
+    return text.replace("\x00", "")
 
 
 def _names(payloads: tuple[Payload, ...] = PAYLOADS) -> list[str]:
@@ -225,7 +232,7 @@ def _simulate(version: Any, **kwargs: Any) -> Simulation:
 
 def build_world(*, workspace: Workspace, user: Any) -> World:
     world = World(workspace_name=workspace.name)
-    texts = cycle(payload.text for payload in PAYLOADS)
+    texts = cycle(storable(payload.text) for payload in PAYLOADS)
     names = _short()
 
     every = definition_import(
@@ -237,7 +244,7 @@ def build_world(*, workspace: Workspace, user: Any) -> World:
     world.definitions.append(every.definition_id)
 
     # Every payload as a definition name (and top-level Comment).
-    named = [p.text for p in PAYLOADS if len(" ".join(p.text.split())) <= NAME_LIMIT]
+    named = _storable_names()
     for text in named:
         small = {"Comment": text, "StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
         version = definition_import(
@@ -327,6 +334,7 @@ def build_world(*, workspace: Workspace, user: Any) -> World:
         summary=[next(texts) for _ in range(5)],
     )
     world.counts["AWS source names"] = len(named)
+    world.import_jobs = _import_jobs(workspace, user, texts)
     world.counts["redaction rules"] = _redaction_rules(workspace, user)
     return world
 
@@ -343,6 +351,37 @@ def _redaction_rules(workspace: Workspace, user: Any) -> int:
             continue
         added += 1
     return added
+
+
+def _import_jobs(workspace: Workspace, user: Any, texts: Any) -> list[int]:
+    """Background imports as their page shows them: one failed with a payload error, one that
+    imported an execution, both named by payloads with payload progress lines."""
+    from apps.executions.models import ImportJob
+
+    failed = ImportJob.objects.create(
+        workspace=workspace,
+        requested_by=user,
+        status=ImportJob.Status.FAILED,
+        name=next(texts)[:200],
+        definition=next(texts)[:200],
+        progress=next(texts)[:1000],
+        error=next(texts),
+    )
+    done = ImportJob.objects.create(
+        workspace=workspace,
+        requested_by=user,
+        status=ImportJob.Status.DONE,
+        name=next(texts)[:200],
+        progress=next(texts)[:1000],
+        execution=Execution.objects.filter(workspace=workspace).order_by("pk").last(),
+    )
+    return [failed.pk, done.pk]
+
+
+def _storable_names() -> list[str]:
+    """The payloads that fit in a name (200 characters once spaces are collapsed)."""
+    texts = [storable(payload.text) for payload in PAYLOADS]
+    return [text for text in texts if len(" ".join(text.split())) <= NAME_LIMIT]
 
 
 def _history(text: str, index: int) -> str:
@@ -363,7 +402,7 @@ def _history(text: str, index: int) -> str:
 
 def _imported_executions(workspace: Workspace, user: Any, texts: Any) -> list[int]:
     ids = []
-    named = [p.text for p in PAYLOADS if len(" ".join(p.text.split())) <= NAME_LIMIT]
+    named = _storable_names()
     for index, text in enumerate(named):
         filename = f"{next(texts)[:100]}.json"
         result = execution_import(
