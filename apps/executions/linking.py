@@ -28,7 +28,7 @@ def definition_find(name_or_id: str | int, *, workspace: Workspace) -> Definitio
     text = str(name_or_id).strip()
     definitions = Definition.objects.filter(workspace=workspace)
     found = definitions.filter(name=text).first()
-    if found is None and text.isdigit():
+    if found is None and text.isascii() and text.isdigit():
         found = definitions.filter(pk=int(text)).first()
     if found is None:
         raise UnknownDefinitionError(

@@ -308,7 +308,7 @@ class _Resolver:
     def _select(self, argument: object, variables: Mapping[str, str], where: str) -> str:
         if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[1], list):
             index_text = self.text(argument[0], variables, where)
-            if index_text.isdigit() and int(index_text) < len(argument[1]):
+            if index_text.isascii() and index_text.isdigit() and int(index_text) < len(argument[1]):
                 return self.text(argument[1][int(index_text)], variables, where)
         return "${Fn::Select}"
 

@@ -193,9 +193,10 @@ def _resolve_pointer(document: Any, pointer: str) -> Any:
     """RFC 6901 JSON Pointer (ReaderConfig.ItemsPointer)."""
     for raw in pointer.split("/")[1:]:
         token = raw.replace("~1", "/").replace("~0", "~")
+        index = token.isascii() and token.isdigit()  # "¹".isdigit() too, but int() refuses it
         if isinstance(document, dict) and token in document:
             document = document[token]
-        elif isinstance(document, list) and token.isdigit() and int(token) < len(document):
+        elif isinstance(document, list) and index and int(token) < len(document):
             document = document[int(token)]
         else:
             raise StatesError(ITEM_READER_FAILED, f"The ItemsPointer '{pointer}' matched nothing.")
