@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from apps.accounts.views.password import ThrottledPasswordChangeView
 from apps.executions.views.dashboard import dashboard
 
 urlpatterns = [
@@ -14,7 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(),
+        ThrottledPasswordChangeView.as_view(),  # the old password counts as a sign-in
         name="password_change",
     ),
     path(
