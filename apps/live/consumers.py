@@ -17,7 +17,9 @@ Why a reconnect neither loses nor duplicates an event:
 Redaction: events are stored and published as they are; every `events` message is masked with
 the execution's workspace's redaction rules in `_send_events`, the one place events leave. The
 rules are read afresh at each subscribe, and again when those read are over REDACTION_MAX_AGE
-seconds old, so a busy stream does not ask the database for every live message.
+seconds old, so a busy stream does not ask the database for every live message. Each time they
+are read, the user's access is checked again too: someone taken out of the workspace while
+watching gets no further events, and the connection is closed.
 """
 
 from __future__ import annotations
@@ -233,13 +235,24 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
                 return None
             if events:
                 await self._send_events(events, progress)
+                if self.last_sent is None:  # access lost: the connection was closed
+                    return None
             if len(events) < REPLAY_PAGE_SIZE:
                 return progress
 
-    async def _redactor(self) -> Redactor:
-        """The workspace's redaction rules (see the module's docstring)."""
+    async def _redactor(self) -> Redactor | None:
+        """The workspace's redaction rules (see the module's docstring). Whenever they are read,
+        the user's access is checked again: None (and the connection closed, as a refused one
+        would be) when they may no longer watch, e.g. taken out of the workspace."""
         now = asyncio.get_running_loop().time()
         if self.redactor is None or now - self.redactor_read_at > REDACTION_MAX_AGE:
+            access, _ = await database_sync_to_async(execution_access)(
+                user=self.scope.get("user"), execution_id=self.execution_id
+            )
+            if access != "allowed":
+                await self.close(code=REFUSALS[access])
+                self.last_sent = None  # nothing more is relayed or polled
+                return None
             self.redactor = await database_sync_to_async(workspace_redactor)(
                 workspace_id=self.workspace_id
             )
@@ -249,6 +262,8 @@ class ExecutionConsumer(AsyncJsonWebsocketConsumer):
     async def _send_events(self, events: list[dict[str, Any]], progress: ExecutionProgress) -> None:
         """The one place events leave: masked with the workspace's redaction rules."""
         redactor = await self._redactor()
+        if redactor is None:
+            return
         message: EventsMessage = {
             "type": "events",
             "execution_id": self.execution_id,
