@@ -17,11 +17,12 @@ from apps.aws import following
 from apps.executions import pages, selectors, services
 from apps.executions.models import Execution
 from apps.executions.presentation import pretty_json, status_legend, svg_with_statuses
+from apps.executions.timeline_page import timeline_context
 from stepscope.graph import GraphRenderError
 from stepscope.history.projection import Projection, StateRun
 from stepscope.history.status import status_css
 
-VIEWS = ("graph", "table", "events")
+VIEWS = ("graph", "table", "timeline", "events")
 DIRECTIONS = {"TB": "top to bottom", "LR": "left to right"}
 RUN_FIELDS = ("input", "output", "parameters", "task_result", "cause")
 EXECUTION_FIELDS = {"execution_input": "input", "execution_output": "output"}
@@ -120,6 +121,12 @@ def _live_context(execution: Execution) -> dict[str, Any] | None:
     }
 
 
+def _timeline_context(
+    request: HttpRequest, execution: Execution, projection: Projection, selected: str
+) -> dict[str, Any]:
+    return timeline_context(request, execution, projection, selected)
+
+
 @object_view(Execution)
 @require_GET
 def execution_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -154,6 +161,8 @@ def execution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(_graph_context(request, execution, projection))
     elif view == "table":
         context.update(_table_context(request, projection, context["selected_key"]))
+    elif view == "timeline":
+        context.update(_timeline_context(request, execution, projection, context["selected_key"]))
     else:
         context.update(_events_context(request, execution, projection))
     return render(request, "executions/detail.html", context)
