@@ -51,6 +51,11 @@ class Execution(models.Model):
     transitions = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=512, blank=True)
     failed_state = models.CharField(max_length=200, blank=True)
+    # Where the failure started (stepscope.history.rootcause), blank when it did not fail.
+    root_cause_state = models.CharField(max_length=200, blank=True, db_index=True)
+    root_cause_run_key = models.CharField(max_length=1024, blank=True)
+    root_cause_error = models.CharField(max_length=512, blank=True, db_index=True)
+    root_cause_text = models.TextField(blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.IMPORT)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

@@ -26,6 +26,7 @@ from stepscope.asl.source import parse_source
 from stepscope.history.importing import MAX_EVENTS
 from stepscope.history.projection import Projection, StateRun
 from stepscope.history.redaction import Redactor
+from stepscope.history.rootcause import root_cause
 
 RUN_CHOICES_LIMIT = 500
 
@@ -68,19 +69,29 @@ def progress_context(projection: Projection, definitions: dict[str, Any]) -> dic
 
 
 def failure_context(projection: Projection) -> dict[str, Any] | None:
-    """The banner: what ended the execution, where, and after how many attempts."""
+    """The banner: where the failure started (the root cause, in words, with its error and cause
+    and a link to its step), and what ended the execution when that was something else."""
     summary = projection.execution
     if summary.status not in ("FAILED", "TIMED_OUT", "ABORTED"):
         return None
-    run = projection.run(projection.failed_run_key) if projection.failed_run_key else None
-    error = summary.error or (run.error if run else None)
-    cause = summary.cause or (run.cause if run else None)
+    root = root_cause(projection)
+    run = projection.run(root.run_key) if root and root.run_key else None
+    if run is None and projection.failed_run_key:
+        run = projection.run(projection.failed_run_key)
+    error = (root.error if root else "") or summary.error or (run.error if run else None)
+    cause = (root.cause if root else "") or summary.cause or (run.cause if run else None)
+    ended_error = summary.error or ""
+    other_end = ended_error != (error or "")
     return {
         "status": summary.status,
         "error": error,
         "cause": cause_view(cause),
         "run": run,
         "attempts": len(run.attempts) if run else 0,
+        "root": root,
+        # The execution's own error, when the root cause's is another (a saga's Fail state).
+        "ended_error": ended_error if other_end else "",
+        "ended_cause": (summary.cause or "") if other_end else "",
     }
 
 

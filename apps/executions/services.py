@@ -40,6 +40,7 @@ from stepscope.history.importing import (
 )
 from stepscope.history.projection import Projection, project
 from stepscope.history.reconstruct import reconstruct_definition
+from stepscope.history.rootcause import root_cause
 
 Document = tuple[str, str]
 Progress = Callable[[str, int], None]
@@ -133,7 +134,8 @@ def _description_json(description: ExecutionDescription | None) -> dict[str, Any
 
 
 def copy_projection(execution: Execution, projection: Projection) -> None:
-    """Copy what lists filter and sort on (status, times, counts, the failed state)."""
+    """Copy what lists filter and sort on (status, times, counts, the failed state, and where the
+    failure started)."""
     summary = projection.execution
     execution.status = summary.status
     execution.started_at = summary.started_at
@@ -143,6 +145,11 @@ def copy_projection(execution: Execution, projection: Projection) -> None:
     execution.error = (summary.error or "")[:512]
     failed = projection.run(projection.failed_run_key) if projection.failed_run_key else None
     execution.failed_state = failed.name[:200] if failed else ""
+    cause = root_cause(projection)
+    execution.root_cause_state = cause.state_name[:200] if cause else ""
+    execution.root_cause_run_key = cause.run_key[:1024] if cause else ""
+    execution.root_cause_error = cause.error[:512] if cause else ""
+    execution.root_cause_text = cause.sentence if cause else ""
 
 
 def _copy_description(execution: Execution, imported: ImportedHistory) -> None:
@@ -238,22 +245,32 @@ class _Request:
     audited: bool = False
 
 
-def _execution_for(imported: ImportedHistory, request: _Request) -> tuple[Execution, bool]:
+def _execution_for(
+    imported: ImportedHistory, request: _Request, problems: list[str]
+) -> tuple[Execution, bool]:
+    """The stored execution the history belongs to, or a new one.
+
+    A name given with the import names a new execution only: importing a history that is already
+    stored keeps its stored name (adding to a history must not rename it), and `problems` says so.
+    """
     execution = _find_execution(imported, request.workspace)
-    created = execution is None
-    if execution is None:
-        first = _digest(canonical(imported.events[0]))
-        execution = Execution(
-            workspace=request.workspace,
-            fingerprint=first,
-            first_event_digest=first,
-            imported_by=_user(request.user),
-        )
-    given = (request.name or "").strip()
-    execution.name = given[:NAME_MAX_LENGTH] if given else execution.name
-    if not execution.name:
-        execution.name = _name_for(imported, request.documents)
-    return execution, created
+    given = (request.name or "").strip()[:NAME_MAX_LENGTH]
+    if execution is not None:
+        if given and given != execution.name:
+            problems.append(
+                f"This history was already stored as \u201c{execution.name}\u201d; it keeps that "
+                f"name (the name \u201c{given}\u201d is used only for a new execution)."
+            )
+        return execution, False
+    first = _digest(canonical(imported.events[0]))
+    execution = Execution(
+        workspace=request.workspace,
+        fingerprint=first,
+        first_event_digest=first,
+        imported_by=_user(request.user),
+        name=given or _name_for(imported, request.documents),
+    )
+    return execution, True
 
 
 def _set_graph_source(execution: Execution, projection: Projection) -> None:
@@ -269,7 +286,8 @@ def _import_once(
     imported: ImportedHistory, skipped: list[SkippedEvent], request: _Request
 ) -> ImportResult:
     with transaction.atomic():
-        execution, created = _execution_for(imported, request)
+        problems: list[str] = []
+        execution, created = _execution_for(imported, request, problems)
         stored = {} if created else stored_events(execution)
         new, conflicts = merge(stored, imported.events)
         if len(stored) + len(new) > MAX_EVENTS:
@@ -284,7 +302,6 @@ def _import_once(
         _copy_description(execution, imported)
         copy_projection(execution, projection)
         history_states = {run.name for run in projection.runs}
-        problems: list[str] = []
         note = _relink(execution, request, imported, history_states, problems, created)
         _set_graph_source(execution, projection)
         execution.save()
