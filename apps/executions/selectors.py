@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from apps.accounts.redactors import redaction_key, workspace_redactor
@@ -71,6 +71,23 @@ def execution_list(
     if started_before is not None:
         executions = executions.filter(started_at__lt=started_before)
     return executions.order_by("-started_at", "-id")
+
+
+def execution_last_success(*, execution: Execution) -> Execution | None:
+    """The latest SUCCEEDED execution of the same state machine in the same workspace (None
+    when there is none, or the execution names no state machine)."""
+    if not execution.state_machine_name:
+        return None
+    return (
+        Execution.objects.filter(
+            workspace_id=execution.workspace_id,
+            state_machine_name=execution.state_machine_name,
+            status="SUCCEEDED",
+        )
+        .exclude(pk=execution.pk)
+        .order_by(F("started_at").desc(nulls_last=True), "-id")
+        .first()
+    )
 
 
 def state_machine_names(*, user: Any) -> list[str]:

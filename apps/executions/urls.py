@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from apps.executions.views import dashboard, detail, imports, live
+from apps.executions.views import compare, dashboard, detail, imports, live
 
 app_name = "executions"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/step/", detail.step_details, name="step"),
     path("<int:pk>/payload/", detail.payload_text, name="payload"),
     path("<int:pk>/export/", imports.execution_export, name="export"),
+    path("<int:a>/compare/<int:b>/", compare.execution_compare, name="compare"),
 ]

@@ -73,6 +73,8 @@ class Comparison:
     pair_count: int  # how many there are in all
     seconds_a: float | None  # whole executions
     seconds_b: float | None
+    input_diff: JsonDiff  # the executions' input and output
+    output_diff: JsonDiff
 
     @property
     def seconds_delta(self) -> float | None:
@@ -265,6 +267,8 @@ def compare(a: Projection, b: Projection, *, limit: int = MAX_PAIRS) -> Comparis
         len(order),
         a.execution.duration_seconds,
         b.execution.duration_seconds,
+        payload_diff(a.execution.input, b.execution.input),
+        payload_diff(a.execution.output, b.execution.output),
     )
 
 

@@ -40,6 +40,8 @@ pytestmark = pytest.mark.django_db
 ACCOUNT_VIEWS = {"login", "logout", "password_change", "password_change_done"}
 # URL arguments that are not object ids.
 OTHER_ARGUMENTS = {"number": 1, "fmt": "json"}
+# URL arguments naming a second object (besides the access rule's own): one of the same workspace.
+SECOND_OBJECTS: dict[str, type[models.Model]] = {"b": Execution}
 # POSTs whose allowed role reaches the network (a connection test, a pull): their refusals are
 # checked, their success is not exercised here.
 NETWORK_POSTS = {"aws:test", "aws:pull"}
@@ -120,6 +122,9 @@ def _values(route: Route, objects: dict[type[models.Model], Any]) -> dict[str, A
     if rule is not None and rule.kind == "object" and rule.model is not None:
         target = objects[rule.model]
         values[rule.kwarg] = getattr(target, rule.field)
+    for argument, model in SECOND_OBJECTS.items():
+        if argument in route.arguments:
+            values[argument] = objects[model].pk
     return values
 
 

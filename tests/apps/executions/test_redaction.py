@@ -117,6 +117,7 @@ def execution_requests(execution: Execution) -> dict[str, list[Request]]:
         "step": [("get", url("step") + query, {}) for query in step],
         "payload": [("get", url("payload") + query, {}) for query in payload],
         "export": [("get", url("export"), {})],
+        "compare": [("get", reverse("executions:compare", args=[execution.pk] * 2), {})],
     }
 
 
@@ -159,6 +160,10 @@ def sweep(
     for each in (execution, simulation.execution):
         for name, requests in execution_requests(each).items():
             plan.setdefault(name, []).extend(requests)
+    pair = (execution.pk, simulation.execution.pk)  # two executions whose payloads differ
+    plan["compare"] += [
+        ("get", reverse("executions:compare", args=ids), {}) for ids in (pair, pair[::-1])
+    ]
     actions = simulation_requests(simulation)
     assert set(plan) | set(actions) == all_url_names() - set(NOT_SWEPT)
     for name, requests in [*plan.items(), *actions.items()]:  # the actions (stop) last
@@ -218,7 +223,7 @@ def test_without_rules_the_same_sweep_shows_the_card_number_so_the_test_above_ca
         for name, _, response in sweep(client, execution, simulation)
         if leaked(text_of(response))
     }
-    assert showing >= {"detail", "live", "step", "payload", "export", "waiting", "new"}
+    assert showing >= {"detail", "live", "step", "payload", "export", "waiting", "new", "compare"}
     assert other.redaction_rules.count() == 2
 
 

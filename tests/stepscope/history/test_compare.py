@@ -115,6 +115,12 @@ def test_pairs_are_by_key_in_tree_order_with_durations() -> None:
     assert slow.seconds_delta is not None
 
 
+def test_the_executions_input_and_output_are_diffed_too() -> None:
+    comparison = compare(_charge(error="Declined"), _charge())
+    assert comparison.input_diff.same
+    assert comparison.output_diff.changes == (Change("$", "changed", None, {}),)
+
+
 def test_json_diff_added_removed_changed() -> None:
     old = {"order": {"id": "o-1", "items": [1, 2, 3]}, "gone": True, "odd key": 1}
     new = {"order": {"id": "o-2", "items": [1, 2]}, "new": None, "odd key": 1}
