@@ -78,8 +78,11 @@ def failure_context(projection: Projection) -> dict[str, Any] | None:
     run = projection.run(root.run_key) if root and root.run_key else None
     if run is None and projection.failed_run_key:
         run = projection.run(projection.failed_run_key)
-    error = (root.error if root else "") or summary.error or (run.error if run else None)
-    cause = (root.cause if root else "") or summary.cause or (run.cause if run else None)
+    if root is not None and root.error:  # the root cause's own error and cause, not another's
+        error, cause = root.error, root.cause or None
+    else:
+        error = summary.error or (run.error if run else None)
+        cause = summary.cause or (run.cause if run else None)
     ended_error = summary.error or ""
     other_end = ended_error != (error or "")
     return {
