@@ -76,6 +76,8 @@ MODEL_VALUES: dict[str, Callable[[World], list[Any]]] = {
 }
 # URL arguments that are not the object of the access rule.
 OTHER_VALUES: dict[str, list[Any]] = {"number": [1, 2], "fmt": ["json", "yaml", "svg", "png"]}
+# URL arguments naming a second object (the compare page's <b>): that model's hostile ones.
+SECOND_OBJECTS = {"b": "Execution"}
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,8 @@ def _values(route: Route, argument: str, world: World) -> list[Any]:
                 "ones to xss_world.py and their ids to MODEL_VALUES in tests/browser/xss_tour.py"
             )
         return list(source(world))
+    if argument in SECOND_OBJECTS:
+        return list(MODEL_VALUES[SECOND_OBJECTS[argument]](world))
     if argument not in OTHER_VALUES:
         raise AssertionError(
             f"test_xss does not know what {argument!r} of {route.name or route.route} is: add "

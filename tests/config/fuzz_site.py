@@ -22,6 +22,8 @@ OTHER_ARGUMENTS: dict[str, tuple[Any, ...]] = {
     "number": (1, 2),
     "fmt": ("json", "yaml", "svg", "png"),
 }
+# URL arguments naming a second object of the world (by model name): the compare page's <b>.
+SECOND_OBJECTS = {"b": "Execution"}
 # The forms of POST endpoints that no page of the fuzz world shows (following is offered on
 # AWS executions only).
 UNSHOWN_FORMS = {"aws:follow": {"action": ["follow"], "next": ["/"]}}
@@ -70,6 +72,11 @@ def targets(objects: dict[Any, Any]) -> list[Target]:
         combos: list[dict[str, Any]] = [fixed]
         for argument in arguments:
             if argument in fixed:
+                continue
+            if argument in SECOND_OBJECTS:
+                model = SECOND_OBJECTS[argument]
+                second = next(o for m, o in objects.items() if getattr(m, "__name__", "") == model)
+                combos = [{**c, argument: second.pk} for c in combos]
                 continue
             assert argument in OTHER_ARGUMENTS, f"{name}: no fuzz value for <{argument}>"
             combos = [{**c, argument: v} for c in combos for v in OTHER_ARGUMENTS[argument]]
