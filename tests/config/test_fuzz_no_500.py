@@ -143,7 +143,7 @@ def test_no_query_string_gives_a_500(objects: dict[Any, Any], admin: Client) -> 
             continue
         done.add(target.name)
         keys = sorted(set(QUERY_NAMES) | site.names[target.path])
-        views = ["view=graph&", "view=table&", "view=events&"]
+        views = ["view=graph&", "view=table&", "view=timeline&", "view=events&"]
         for base in views if target.name == "executions:detail" else [""]:
             for raw in RAW_QUERIES:
                 fuzzer.send("GET", f"{target.path}?{base}{raw}")

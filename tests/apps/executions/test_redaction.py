@@ -40,7 +40,7 @@ pytestmark = pytest.mark.django_db
 
 RUN_FIELDS = ("input", "output", "parameters", "task_result", "cause")
 EXECUTION_FIELDS = ("execution_input", "execution_output")
-VIEWS = ("graph", "table", "events")
+VIEWS = ("graph", "table", "timeline", "events")
 CALLBACK: dict[str, Any] = {
     "StartAt": "Approve",
     "States": {
