@@ -35,6 +35,8 @@ def test_saga_banner_names_the_root_cause_and_selects_it(page, live_server, demo
 
     page.click(f"a.execution-link:text-is('{SAGA}')")
     page.wait_for_selector("#graph svg")
+    # One click from the dashboard opens the step where the failure started.
+    page.wait_for_selector('#step[data-run-key="ChargePayment"]')
     banner = page.locator(".failure-banner")
     assert banner.is_visible()
     assert banner.get_attribute("data-root-cause-state") == "ChargePayment"
@@ -46,8 +48,8 @@ def test_saga_banner_names_the_root_cause_and_selects_it(page, live_server, demo
     )
 
     link.click()
+    page.wait_for_url("**state=ChargePayment**")
     page.wait_for_selector('#step[data-run-key="ChargePayment"]')
-    assert "state=ChargePayment" in page.url
     assert page.locator("#step-name").inner_text() == "ChargePayment"
     node = page.locator('#graph [data-state="ChargePayment"]')
     assert "selected" in (node.get_attribute("class") or "")

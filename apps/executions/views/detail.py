@@ -35,14 +35,19 @@ def _int(value: str | None) -> int | None:
         return None
 
 
-def _selected_run(request: HttpRequest, projection: Projection) -> tuple[StateRun | None, str]:
+def _selected_run(
+    request: HttpRequest, execution: Execution, projection: Projection
+) -> tuple[StateRun | None, str]:
+    """The run asked for, else where the failure started (its root cause), else the last failed
+    run."""
     key = request.GET.get("state", "")
     run = projection.run(key) if key else None
     note = ""
     if key and run is None:
         note = f"This execution has no state run “{key}”."
-    if run is None and projection.failed_run_key:
-        run = projection.run(projection.failed_run_key)
+    for fallback in (execution.root_cause_run_key, projection.failed_run_key):
+        if run is None and fallback:
+            run = projection.run(fallback)
     return run, note
 
 
@@ -137,7 +142,7 @@ def execution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     has_event = _int(request.GET.get("event")) is not None
     view = "events" if has_event else request.GET.get("view", "graph")
     view = view if view in VIEWS else "graph"
-    run, state_note = _selected_run(request, projection)
+    run, state_note = _selected_run(request, execution, projection)
     definitions = pages.state_definitions(execution)
     context: dict[str, Any] = {
         "execution": execution,
