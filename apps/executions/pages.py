@@ -21,14 +21,13 @@ from apps.executions.presentation import (
     seconds_between,
 )
 from apps.executions.redaction import event_rows_redacted
+from apps.executions.run_choices import RunFilter, failure_group_rows, run_choices, run_label
 from stepscope.asl.build_model import build_state_machine
 from stepscope.asl.source import parse_source
 from stepscope.history.importing import MAX_EVENTS
 from stepscope.history.projection import Projection, StateRun
 from stepscope.history.redaction import Redactor
 from stepscope.history.rootcause import root_cause
-
-RUN_CHOICES_LIMIT = 500
 
 
 def summary_context(execution: Execution, projection: Projection) -> dict[str, Any]:
@@ -120,15 +119,6 @@ def state_definitions(execution: Execution) -> dict[str, dict[str, str]]:
     }
 
 
-def run_label(run: StateRun) -> str:
-    parts = [run.name]
-    if run.iteration is not None:
-        parts.append(f"iteration {run.iteration}")
-    if run.branch is not None:
-        parts.append(f"branch {run.branch + 1}")
-    return " · ".join(parts)
-
-
 def _attempt_rows(run: StateRun) -> list[dict[str, Any]]:
     return [
         {
@@ -144,10 +134,15 @@ def _attempt_rows(run: StateRun) -> list[dict[str, Any]]:
 
 
 def step_context(
-    execution: Execution, projection: Projection, run: StateRun, *, definitions: dict[str, Any]
+    execution: Execution,
+    projection: Projection,
+    run: StateRun,
+    *,
+    definitions: dict[str, Any],
+    choices: RunFilter | None = None,
 ) -> dict[str, Any]:
-    """Everything the step details panel shows for one state run."""
-    siblings = projection.runs_of(run.name)
+    """Everything the step details panel shows for one state run; `choices` filters and pages
+    the run selector (every run of this state)."""
     started = projection.execution.started_at
     return {
         "run": run,
@@ -169,10 +164,8 @@ def step_context(
         "event_total": len(run.event_ids),
         "started_after": duration_text(seconds_between(started, run.started_at)),
         "duration": duration_text(seconds_between(run.started_at, run.ended_at)),
-        "siblings": [(other.key, run_label(other), other.status) for other in siblings][
-            :RUN_CHOICES_LIMIT
-        ],
-        "sibling_total": len(siblings),
+        "choices": run_choices(projection, run, choices or RunFilter()),
+        "failure_groups": failure_group_rows(projection, run),
     }
 
 

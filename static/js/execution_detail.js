@@ -80,9 +80,9 @@
     window.history.replaceState(null, "", url.toString());
   }
 
-  function selectRun(key) {
+  function selectRun(key, filter) {
     if (!bench || !key) return;
-    var url = bench.getAttribute("data-step-url") + "?state=" + encodeURIComponent(key);
+    var url = bench.getAttribute("data-step-url") + "?state=" + encodeURIComponent(key) + (filter ? "&" + filter : "");
     fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
@@ -218,7 +218,14 @@
 
   function enhance(root) {
     var picker = root.querySelector("[data-run-picker]");
-    if (picker) picker.addEventListener("change", function () { selectRun(picker.value); });
+    // The selector keeps its search and "failed only" filter; its form keeps the page's view.
+    var form = picker && picker.form;
+    var view = form && form.querySelector("[data-keep-view]");
+    if (view) view.value = new URL(window.location.href).searchParams.get("view") || view.value;
+    if (picker) picker.addEventListener("change", function () {
+      var filter = form ? new URLSearchParams([["runs_q", form.elements.runs_q.value], ["failed", form.elements.failed.checked ? "1" : ""]]).toString() : "";
+      selectRun(picker.value, filter);
+    });
   }
 
   document.addEventListener("click", function (event) {

@@ -17,6 +17,7 @@ from apps.aws import following
 from apps.executions import pages, selectors, services
 from apps.executions.models import Execution
 from apps.executions.presentation import pretty_json, status_legend, svg_with_statuses
+from apps.executions.run_choices import run_filter
 from apps.executions.timeline_page import timeline_context
 from stepscope.graph import GraphRenderError
 from stepscope.history.projection import Projection, StateRun
@@ -155,7 +156,9 @@ def execution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "state_note": state_note,
         "selected_key": run.key if run else "",
         "selected_name": run.name if run else "",
-        "step": pages.step_context(execution, projection, run, definitions=definitions)
+        "step": pages.step_context(
+            execution, projection, run, definitions=definitions, choices=run_filter(request.GET)
+        )
         if run
         else None,
         "legend": status_legend(),
@@ -187,7 +190,8 @@ def step_details(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404("No such state run in this execution.")
         context = {"execution": execution, "name": name, "definition": definitions[name]}
         return render(request, "executions/_not_run.html", context)
-    step = pages.step_context(execution, projection, run, definitions=definitions)
+    choices = run_filter(request.GET)
+    step = pages.step_context(execution, projection, run, definitions=definitions, choices=choices)
     return render(request, "executions/_step.html", {"execution": execution, "step": step})
 
 
