@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from apps.accounts.views.password import ThrottledPasswordChangeView
 from apps.executions.views.dashboard import dashboard
+from apps.executions.views.failures import failures
 
 urlpatterns = [
     path("", dashboard, name="home"),
@@ -25,6 +26,7 @@ urlpatterns = [
     ),
     path("definitions/", include("apps.definitions.urls")),
     path("executions/", include("apps.executions.urls")),
+    path("failures/", failures, name="failures"),
     path("simulations/", include("apps.simulations.urls")),
     path("aws/", include("apps.aws.urls")),
     path("workspaces/", include("apps.accounts.urls")),
