@@ -6,9 +6,11 @@ handed on as uploads (`uploads`), never read whole, for a background job (import
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from apps.accounts.forms import add_workspace_field
 from apps.accounts.models import Role
@@ -23,6 +25,7 @@ from apps.executions.import_jobs import (
     size_text,
 )
 from stepscope.history.status import EXECUTION_STATUS_STYLES
+from stepscope.search.query import MAX_QUERY_LENGTH, QueryError, SearchQuery, parse_query
 
 MAX_FILES = 20
 
@@ -115,7 +118,44 @@ STATUS_CHOICES = [
 ]
 
 
+SEARCH_HELP = (
+    "Words match the name, ARN, error, cause and any string or number of the input or output. "
+    "Narrow with input.customerId:c-77, output.total:42, error:States.Timeout, "
+    'state:ChargePayment (where the failure started), ran:"Some State", name:, cause:, '
+    'status:failed; quote values with spaces: state:"Charge Payment".'
+)
+SINCE_CHOICES = [
+    ("", "Any time"),
+    ("1h", "Last hour"),
+    ("24h", "Last 24 hours"),
+    ("7d", "Last 7 days"),
+    ("30d", "Last 30 days"),
+]
+SINCE_DELTAS = {
+    "1h": timedelta(hours=1),
+    "24h": timedelta(hours=24),
+    "7d": timedelta(days=7),
+    "30d": timedelta(days=30),
+}
+
+
 class ExecutionFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        strip=False,
+        label="Search",
+        max_length=MAX_QUERY_LENGTH,
+        help_text=SEARCH_HELP,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "c-77 error:States.Timeout",
+                "size": 40,
+                "aria-describedby": "search-help",
+            }
+        ),
+    )
+    since = forms.ChoiceField(required=False, label="Time range", choices=SINCE_CHOICES)
     workspace = forms.ChoiceField(required=False, label="Workspace")
     state_machine = forms.ChoiceField(required=False, label="State machine")
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
@@ -142,3 +182,19 @@ class ExecutionFilterForm(forms.Form):
             ("", "Any state machine"),
             *((name, name) for name in state_machines),
         ]
+
+    def clean_q(self) -> SearchQuery:
+        try:
+            return parse_query(self.cleaned_data.get("q") or "")
+        except QueryError as error:
+            raise forms.ValidationError(f"The search cannot be read: {error}.") from None
+
+    def clean(self) -> dict[str, Any]:
+        """`started_after` is the later of its own value and the start of the time range."""
+        cleaned = super().clean() or {}
+        delta = SINCE_DELTAS.get(cleaned.get("since") or "")
+        if delta is not None:
+            start = timezone.now() - delta
+            after = cleaned.get("started_after")
+            cleaned["started_after"] = start if after is None or after < start else after
+        return cleaned

@@ -185,3 +185,6 @@ class ImportChunk(models.Model):
 
     def __str__(self) -> str:
         return f"import {self.job_id} file {self.document} part {self.seq}"
+
+
+from apps.executions.search_models import SearchDocument, SearchValue  # noqa: E402,F401

@@ -21,12 +21,14 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 
 from apps.accounts.redactors import redaction_key, workspace_redactor
-from apps.accounts.scoping import visible
+from apps.accounts.scoping import visible, workspaces
 from apps.executions.models import Execution, HistoryEvent
 from apps.executions.redaction import description_redacted
+from apps.executions.search import search_filter
 from stepscope.history.importing import ExecutionDescription, write_bundle
 from stepscope.history.projection import Projection, StateRun, project
 from stepscope.history.redaction import Redactor
+from stepscope.search.query import SearchQuery
 
 EVENTS_PER_PAGE = 100
 RUNS_PER_PAGE = 500
@@ -56,7 +58,10 @@ def execution_list(
     status: str = "",
     started_after: datetime | None = None,
     started_before: datetime | None = None,
+    q: SearchQuery | None = None,
 ) -> QuerySet[Execution]:
+    """The executions the user may see, filtered, newest first; `q`: a parsed search query
+    (apps/executions/search.py)."""
     executions = _visible(user).select_related("definition_version__definition")
     if workspace:
         executions = executions.filter(workspace__name=workspace)
@@ -70,6 +75,9 @@ def execution_list(
         executions = executions.filter(started_at__gte=started_after)
     if started_before is not None:
         executions = executions.filter(started_at__lt=started_before)
+    if q:
+        ids = workspaces(user).values_list("pk", flat=True)
+        executions = search_filter(executions, q, workspace_ids=list(ids))
     return executions.order_by("-started_at", "-id")
 
 
@@ -91,10 +99,16 @@ def execution_last_success(*, execution: Execution) -> Execution | None:
 
 
 def state_machine_names(*, user: Any) -> list[str]:
+    """The distinct state machine names of the executions the user may see (in the database:
+    the name's index, not every execution's row)."""
     names = (
-        _visible(user).exclude(state_machine_name="").values_list("state_machine_name", flat=True)
+        visible(Execution.objects.all(), user)
+        .exclude(state_machine_name="")
+        .order_by()
+        .values_list("state_machine_name", flat=True)
+        .distinct()
     )
-    return sorted(set(names))
+    return sorted(names)
 
 
 def execution_get(*, pk: int) -> Execution:

@@ -34,6 +34,7 @@ def execution_list(request: HttpRequest) -> HttpResponse:
         workspace_names=workspaces(request.user).values_list("name", flat=True),
     )
     filters = form.cleaned_data if form.is_valid() else {}
+    search = filters.get("q")
     executions = selectors.execution_list(
         user=request.user,
         workspace=filters.get("workspace") or "",
@@ -41,7 +42,10 @@ def execution_list(request: HttpRequest) -> HttpResponse:
         status=filters.get("status") or "",
         started_after=filters.get("started_after"),
         started_before=filters.get("started_before"),
+        q=search,
     )
+    if "q" in form.errors:  # an unreadable search finds nothing (rather than everything)
+        executions = executions.none()
     page = Paginator(executions, EXECUTIONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -49,7 +53,8 @@ def execution_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "filtered": bool(filters and any(filters.values())),
+        "filtered": bool(filters and any(filters.values())) or bool(form.errors),
+        "search": search.describe() if search else "",
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "executions/list.html", context, status=status)
