@@ -54,14 +54,14 @@ def failures(request: HttpRequest) -> HttpResponse:
         workspace_names=workspaces(request.user).values_list("name", flat=True),
         now=now,
     )
-    context: dict[str, Any] = {"form": form, "presets": [], "report": None}
-    if not form.is_valid():
-        return render(request, "executions/failures.html", context, status=400)
-    workspace = form.cleaned_data.get("workspace") or ""
+    valid = form.is_valid()
+    workspace = (form.cleaned_data.get("workspace") or "") if valid else ""
     scope = {"workspace": workspace} if workspace else {}
     presets = [(preset, "?" + urlencode({"since": preset, **scope})) for preset in PRESETS]
+    context: dict[str, Any] = {"form": form, "presets": presets, "report": None}
+    if not valid:  # the error says why; the range links lead back to a valid page
+        return render(request, "executions/failures.html", context, status=400)
     context.update(
-        presets=presets,
         report=failure_groups(
             user=request.user, workspace=workspace, since=form.cleaned_data["since_moment"], now=now
         ),

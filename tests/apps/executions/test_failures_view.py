@@ -270,6 +270,7 @@ def test_a_bad_since_is_refused_clearly(signed_in, fleet, since, says):
     assert says in html and 'role="alert"' in html
     assert f'value="{since}"' in html  # what was entered is kept
     assert "failure-group" not in html
+    assert 'href="?since=24h"' in html  # a way back to a valid range
 
 
 @pytest.mark.parametrize("since", ["", "all", "ALL", "24h", "7d", "30d", "90m", "2w", "2024-05-01"])
