@@ -92,8 +92,8 @@ def search_document(
     masked; `notes` are other texts to find by their words (the root-cause sentence)."""
     pieces: list[str] = [name, arn, *errors, *notes]
     values: dict[tuple[str, str], None] = {}
-    for prefix, text in (("input", input_text), ("output", output_text)):
-        for path, scalar in flatten(_payload(text), prefix):
+    for prefix, payload in (("input", input_text), ("output", output_text)):
+        for path, scalar in flatten(_payload(payload), prefix):
             pieces.append(scalar)
             if (
                 len(values) < MAX_VALUES
