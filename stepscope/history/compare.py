@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from stepscope.history.events import payload_value
 from stepscope.history.projection_types import Projection, StateRun
 
 ChangeKind = Literal["added", "removed", "changed"]
@@ -88,16 +89,6 @@ class Comparison:
 _MISSING = object()
 
 
-def parse_payload(text: str | None) -> object:
-    """A payload's JSON value; text that is not JSON stays text; None stays None."""
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return text
-
-
 def _member(path: str, key: str) -> str:
     if key.isidentifier() and key.isascii():
         return f"{path}.{key}"
@@ -119,7 +110,7 @@ def json_diff(old: object, new: object, *, limit: int = MAX_CHANGES) -> JsonDiff
 
 def payload_diff(old: str | None, new: str | None) -> JsonDiff:
     """The diff of two payloads as the projection holds them (JSON text, or None)."""
-    return json_diff(parse_payload(old), parse_payload(new))
+    return json_diff(payload_value(old), payload_value(new))
 
 
 def _walk(path: str, old: object, new: object, depth: int) -> Iterator[Change]:

@@ -121,6 +121,16 @@ def payload_text(value: object) -> str | None:
         return str(value)
 
 
+def payload_value(text: str | None) -> Any:
+    """A payload's JSON value: text that is not JSON stays text, None stays None."""
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return text
+
+
 def text_field(details: dict[str, Any], name: str) -> str | None:
     """A details field (``error``, ``cause``, ``name``...) as text, or None when absent."""
     return payload_text(details.get(name))

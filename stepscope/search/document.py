@@ -10,12 +10,12 @@ its words only.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
+from stepscope.history.events import payload_value
 from stepscope.history.redaction import MASK
 from stepscope.search.query import words
 
@@ -69,15 +69,6 @@ def flatten(value: Any, prefix: str) -> Iterator[tuple[str, str]]:
                 yield path, text
 
 
-def _payload(text: str | None) -> Any:
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return text
-
-
 def search_document(
     *,
     name: str,
@@ -93,7 +84,7 @@ def search_document(
     pieces: list[str] = [name, arn, *errors, *notes]
     values: dict[tuple[str, str], None] = {}
     for prefix, payload in (("input", input_text), ("output", output_text)):
-        for path, scalar in flatten(_payload(payload), prefix):
+        for path, scalar in flatten(payload_value(payload), prefix):
             pieces.append(scalar)
             if (
                 len(values) < MAX_VALUES
