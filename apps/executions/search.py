@@ -1,11 +1,12 @@
 """Search executions: keep each execution's search document, and narrow a queryset by a parsed
 query (stepscope/search/query.py).
 
-Indexing: `copy_projection` (services.py) notes the projection on the execution; once the
-execution is saved, `_index_saved` builds its document from that projection, with the input,
-output and cause masked by the workspace's current redaction rules (a masked value is left out).
-Documents of executions stored before search existed, or built under rules since changed, are
-made again by `manage.py search_reindex`; until then they are not searched by their payloads
+Indexing: the services that save an execution's projection (the history import, a simulation
+step) call `search_index` once the execution is saved; it builds the document from that
+projection, with the input, output and cause masked by the workspace's current redaction rules
+(a masked value is left out). `manage.py bootstrap` (every `make run`) indexes executions that
+have no document yet (stored before search existed); documents built under rules since changed
+are made again by `manage.py search_reindex`; until then they are not searched by their payloads
 (the name, error, state and status terms still find them: those read the execution's columns).
 
 Full text: PostgreSQL matches `to_tsvector('simple', text) @@ phraseto_tsquery('simple', words)`
@@ -17,24 +18,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
 from apps.accounts.models import RedactionRule
 from apps.accounts.redactors import workspace_redactor
 from apps.executions.models import Execution
 from apps.executions.search_models import SearchDocument, SearchValue
 from stepscope.history.projection import Projection
-from stepscope.history.rootcause import RootCause
+from stepscope.history.rootcause import RootCause, root_cause
 from stepscope.search.document import search_document, value_key
 from stepscope.search.query import Field, SearchQuery, words
 
-_PENDING = "_stepscope_search_pending"
 _PAYLOAD_FIELDS = (Field.TEXT, Field.CAUSE, Field.INPUT, Field.OUTPUT, Field.RAN)
 FTS_TABLE = "executions_search_fts"
 
@@ -45,23 +42,12 @@ def rules_digest(patterns: Iterable[str]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
 
 
-def search_note(execution: Execution, projection: Projection, cause: RootCause | None) -> None:
-    """Called by copy_projection: index this projection once the execution is saved."""
-    execution.__dict__[_PENDING] = (projection, cause)
-
-
-@receiver(post_save, sender=Execution, dispatch_uid="executions.search.index")
-def _index_saved(sender: Any, instance: Execution, **kwargs: Any) -> None:
-    del sender, kwargs
-    pending = instance.__dict__.pop(_PENDING, None)
-    if pending is not None:
-        search_index(execution=instance, projection=pending[0], cause=pending[1])
-
-
 def search_index(
     *, execution: Execution, projection: Projection, cause: RootCause | None = None
 ) -> None:
-    """Store the execution's search document and values (replacing what was stored)."""
+    """Store the execution's search document and values (replacing what was stored). Called by
+    the services that save an execution's projection (imports, simulation steps), after the save."""
+    cause = cause if cause is not None else root_cause(projection)
     redactor = workspace_redactor(workspace_id=execution.workspace_id)
     summary = projection.execution
     causes = [summary.cause or ""]
@@ -178,12 +164,11 @@ def search_reindex(*, executions: QuerySet[Execution] | None = None) -> int:
     """Build the documents of these executions (all by default) again from their stored events;
     how many were built."""
     from apps.executions.selectors import execution_projection  # selectors import this module
-    from stepscope.history.rootcause import root_cause
 
     count = 0
     pending = (executions if executions is not None else Execution.objects.all()).order_by("pk")
     for execution in pending.iterator(chunk_size=200):
         projection = execution_projection(execution=execution)
-        search_index(execution=execution, projection=projection, cause=root_cause(projection))
+        search_index(execution=execution, projection=projection)
         count += 1
     return count

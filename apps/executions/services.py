@@ -25,7 +25,7 @@ from apps.definitions.services import version_graph_svg
 from apps.executions.linking import UnknownDefinitionError, link_definition, missing_states
 from apps.executions.models import Execution
 from apps.executions.redaction import redact_imported
-from apps.executions.search import search_note
+from apps.executions.search import search_index
 from apps.executions.selectors import projection_remember
 from apps.executions.storage import canonical, merge, run_of_event, store_events, stored_events
 from stepscope.asl.build_model import build_state_machine
@@ -151,7 +151,6 @@ def copy_projection(execution: Execution, projection: Projection) -> None:
     execution.root_cause_run_key = cause.run_key[:1024] if cause else ""
     execution.root_cause_error = cause.error[:512] if cause else ""
     execution.root_cause_text = cause.sentence if cause else ""
-    search_note(execution, projection, cause)  # its search document is made once it is saved
 
 
 def _copy_description(execution: Execution, imported: ImportedHistory) -> None:
@@ -307,6 +306,7 @@ def _import_once(
         note = _relink(execution, request, imported, history_states, problems, created)
         _set_graph_source(execution, projection)
         execution.save()
+        search_index(execution=execution, projection=projection)
         store_events(execution, new, run_of_event(projection), had_stored=bool(stored))
         parts = {
             "skipped": (*skipped, *conflicts),

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from apps.accounts.redactors import workspace_import_redactor
 from apps.executions.models import Execution
+from apps.executions.search import search_index
 from apps.executions.selectors import projection_remember
 from apps.executions.services import copy_projection
 from apps.executions.storage import canonical, run_of_event, store_events
@@ -46,6 +47,7 @@ def _append_events(
         first = (stored or new)[0]
         execution.first_event_digest = hashlib.sha256(canonical(first).encode()).hexdigest()
     execution.save()
+    search_index(execution=execution, projection=projection)
     store_events(execution, new, run_of_event(projection), had_stored=bool(stored))
     return new, projection
 

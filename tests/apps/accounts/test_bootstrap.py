@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
@@ -74,3 +75,20 @@ def test_bootstrap_honours_superuser_environment(monkeypatch):
     call_command("bootstrap", "--no-demo", stdout=out)
     assert "correct-horse-battery" not in out.getvalue()
     assert authenticate(username="root", password="correct-horse-battery") is not None
+
+
+@pytest.mark.django_db
+def test_bootstrap_indexes_executions_stored_before_search_existed(workspace: Any) -> None:
+    from apps.executions.models import Execution
+    from apps.executions.search_models import SearchDocument
+    from apps.executions.services import execution_import
+    from tests.apps.executions.histories import page, payment_failed_events
+
+    execution = execution_import(
+        workspace=workspace, documents=[("h.json", page(payment_failed_events()))]
+    ).execution
+    SearchDocument.objects.filter(execution=execution).delete()  # as before migration 0011
+    out = io.StringIO()
+    call_command("bootstrap", "--no-demo", stdout=out)
+    assert "Search: indexed 1 execution stored before." in out.getvalue()
+    assert Execution.objects.filter(search_document__isnull=True).count() == 0

@@ -10,10 +10,13 @@ import os
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
 
 from apps.accounts.models import Role
 from apps.accounts.services import first_admin_ensure, member_set, workspace_ensure
 from apps.definitions.services import demo_definitions_load
+from apps.executions.models import Execution
+from apps.executions.search import search_reindex
 from apps.executions.services import demo_executions_load
 
 DEMO_WORKSPACE = "demo"
@@ -54,3 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo executions: {runs.created} new, {runs.unchanged} unchanged.")
             for problem in runs.failed:
                 self.stderr.write(f"Demo execution not loaded: {problem}")
+        unindexed = Execution.objects.filter(search_document__isnull=True)
+        if unindexed.exists():  # stored before search existed: make them searchable once
+            count = search_reindex(executions=unindexed)
+            self.stdout.write(f"Search: indexed {count} execution{pluralize(count)} stored before.")
