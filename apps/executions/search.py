@@ -69,6 +69,9 @@ def search_index(
     )
     ran = {run.name for run in projection.runs if run.name}
     values = [*document.values, *(("ran", value_key(name)[:200]) for name in sorted(ran))]
+    # PostgreSQL text cannot hold U+0000, and a query cannot name it: such a value is found by
+    # its words only.
+    values = [(key, value) for key, value in values if "\x00" not in key + value]
     with transaction.atomic():
         SearchDocument.objects.update_or_create(
             execution=execution,
