@@ -98,19 +98,26 @@ def _workspace_id_of(model: type[models.Model], path: str, lookup: dict[str, Any
         return None
 
 
+def _object_role(
+    user: Any, model: type[models.Model], path: str, needed: str, lookup: dict[str, Any]
+) -> tuple[Access, int | None, Role | None]:
+    if user is None or not user.is_authenticated:
+        return "signed_out", None, None
+    if not user.is_active:
+        return "forbidden", None, None
+    workspace_id = _workspace_id_of(model, path, lookup)
+    role = role_in(user, workspace_id)
+    if role is None:
+        return "missing", None, None
+    return ("allowed" if allows(role, needed) else "forbidden"), workspace_id, role
+
+
 def object_access(
     user: Any, model: type[models.Model], *, path: str, needed: str, **lookup: Any
 ) -> tuple[Access, int | None]:
     """May the user act with role `needed` on the object? With its workspace id when visible."""
-    if user is None or not user.is_authenticated:
-        return "signed_out", None
-    if not user.is_active:
-        return "forbidden", None
-    workspace_id = _workspace_id_of(model, path, lookup)
-    role = role_in(user, workspace_id)
-    if role is None:
-        return "missing", None
-    return ("allowed" if allows(role, needed) else "forbidden"), workspace_id
+    access, workspace_id, _ = _object_role(user, model, path, needed, lookup)
+    return access, workspace_id
 
 
 @dataclass(frozen=True)
@@ -179,8 +186,8 @@ def object_view(
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             needed = rule.needed(request.method or "GET") or Role.VIEWER
-            access, workspace_id = object_access(
-                request.user, model, path=path, needed=needed, **{field: kwargs[kwarg]}
+            access, workspace_id, role = _object_role(
+                request.user, model, path, needed, {field: kwargs[kwarg]}
             )
             if access != "allowed":
                 if refuse is not None:
@@ -191,31 +198,9 @@ def object_view(
                     raise Http404("No such object.")
                 raise PermissionDenied(f"This needs the {needed} role in this workspace.")
             request.workspace_id = workspace_id  # type: ignore[attr-defined]
-            request.role = role_in(request.user, workspace_id)  # type: ignore[attr-defined]
+            request.role = role  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
         return _mark(wrapper, rule)
 
     return decorate
-
-
-def workspace_for_write(user: Any, name: str | None, role: str = Role.DEBUGGER) -> Workspace:
-    """The workspace named `name` (or the user's only one with `role`) for a write.
-
-    Raises Http404 for a workspace the user cannot see, PermissionDenied for one where their
-    role is too low, and ValueError when no name is given and the choice is ambiguous.
-    """
-    allowed = workspaces(user, role)
-    if name:
-        workspace = workspaces(user).filter(name=name).first()
-        if workspace is None:
-            raise Http404(f"No workspace “{name}”.")
-        if not allowed.filter(pk=workspace.pk).exists():
-            raise PermissionDenied(f"This needs the {role} role in workspace {name}.")
-        return workspace
-    choices = list(allowed[:2])
-    if len(choices) != 1:
-        raise ValueError(
-            "Choose a workspace." if choices else f"You have the {role} role in no workspace."
-        )
-    return choices[0]

@@ -41,7 +41,7 @@ from stepscope.history.importing import (
 )
 from stepscope.history.projection import Projection, project
 from stepscope.history.reconstruct import reconstruct_definition
-from stepscope.history.rootcause import root_cause
+from stepscope.history.rootcause import RootCause, root_cause
 
 Document = tuple[str, str]
 Progress = Callable[[str, int], None]
@@ -134,9 +134,9 @@ def _description_json(description: ExecutionDescription | None) -> dict[str, Any
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in fields.items()}
 
 
-def copy_projection(execution: Execution, projection: Projection) -> None:
+def copy_projection(execution: Execution, projection: Projection) -> RootCause | None:
     """Copy what lists filter and sort on (status, times, counts, the failed state, and where the
-    failure started)."""
+    failure started); the root cause, for the search document made once the execution is saved."""
     summary = projection.execution
     execution.status = summary.status
     execution.started_at = summary.started_at
@@ -151,6 +151,7 @@ def copy_projection(execution: Execution, projection: Projection) -> None:
     execution.root_cause_run_key = cause.run_key[:1024] if cause else ""
     execution.root_cause_error = cause.error[:512] if cause else ""
     execution.root_cause_text = cause.sentence if cause else ""
+    return cause
 
 
 def _copy_description(execution: Execution, imported: ImportedHistory) -> None:
@@ -301,12 +302,12 @@ def _import_once(
         events = sorted([*stored.values(), *new], key=lambda event: event_id(event) or 0)
         projection = project(events)
         _copy_description(execution, imported)
-        copy_projection(execution, projection)
+        cause = copy_projection(execution, projection)
         history_states = {run.name for run in projection.runs}
         note = _relink(execution, request, imported, history_states, problems, created)
         _set_graph_source(execution, projection)
         execution.save()
-        search_index(execution=execution, projection=projection)
+        search_index(execution=execution, projection=projection, cause=cause)
         store_events(execution, new, run_of_event(projection), had_stored=bool(stored))
         parts = {
             "skipped": (*skipped, *conflicts),

@@ -42,12 +42,12 @@ def _append_events(
     if new:
         new = workspace_import_redactor(workspace_id=execution.workspace_id).redact_events(new)
     projection = project([*stored, *new])
-    copy_projection(execution, projection)
+    cause = copy_projection(execution, projection)
     if not execution.first_event_digest and (stored or new):
         first = (stored or new)[0]
         execution.first_event_digest = hashlib.sha256(canonical(first).encode()).hexdigest()
     execution.save()
-    search_index(execution=execution, projection=projection)
+    search_index(execution=execution, projection=projection, cause=cause)
     store_events(execution, new, run_of_event(projection), had_stored=bool(stored))
     return new, projection
 
